@@ -1,0 +1,3 @@
+"""mesoclinic: software that runs a mesotherapy clinic."""
+
+__version__ = "0.1.0"

@@ -1,0 +1,44 @@
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from django.http import HttpRequest
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from mesoclinic.accounts.permissions import Permission, has_permission
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
+
+@dataclass(frozen=True)
+class NavItem:
+    label: StrOrPromise
+    url_name: str
+    permission: Permission | None = None
+
+
+NAVIGATION = [
+    NavItem(_("Dashboard"), "dashboard:home"),
+    NavItem(_("Patients"), "patients:list", Permission.PATIENT_CREATE),
+    NavItem(_("Audit log"), "audit:list", Permission.AUDIT_VIEW),
+]
+
+
+def navigation(request: HttpRequest) -> dict:
+    """The menu a user's role may use; links they may not follow are never shown."""
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {"navigation": []}
+    items = []
+    for item in NAVIGATION:
+        if item.permission is not None and not has_permission(
+            user=user, permission=item.permission
+        ):
+            continue
+        url = reverse(item.url_name)
+        is_current = request.path == url or (url != "/" and request.path.startswith(url))
+        items.append({"label": item.label, "url": url, "is_current": is_current})
+    return {"navigation": items}

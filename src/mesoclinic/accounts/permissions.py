@@ -1,0 +1,104 @@
+"""The one place that says which role may do what, to which patient, at which location.
+
+Every view, API endpoint and selector asks `require_permission(user=…, permission=…,
+patient=… | location=…)`. Staff reach the patients registered at the locations they
+work at; a patient user reaches only their own record. A refusal is written to the
+audit log before `PermissionDenied` is raised.
+"""
+
+from enum import StrEnum
+from typing import Protocol
+
+from django.core.exceptions import PermissionDenied
+
+from mesoclinic.accounts.models import Location, Role, User
+from mesoclinic.audit.models import AuditAction
+from mesoclinic.audit.services import audit_record
+
+
+class Permission(StrEnum):
+    PATIENT_VIEW = "patient.view"  # demographics and contact details
+    PATIENT_CREATE = "patient.create"
+    PATIENT_EDIT = "patient.edit"
+    MEDICAL_HISTORY_VIEW = "medical_history.view"  # conditions, medications, allergies, pregnancy
+    MEDICAL_HISTORY_EDIT = "medical_history.edit"
+    AUDIT_VIEW = "audit.view"
+
+
+ROLE_PERMISSIONS: dict[str, frozenset[Permission]] = {
+    Role.PRACTITIONER: frozenset(
+        {
+            Permission.PATIENT_VIEW,
+            Permission.PATIENT_CREATE,
+            Permission.PATIENT_EDIT,
+            Permission.MEDICAL_HISTORY_VIEW,
+            Permission.MEDICAL_HISTORY_EDIT,
+        }
+    ),
+    # Reception registers patients and keeps contact details; clinical history is not theirs.
+    Role.RECEPTION: frozenset(
+        {Permission.PATIENT_VIEW, Permission.PATIENT_CREATE, Permission.PATIENT_EDIT}
+    ),
+    Role.MANAGER: frozenset(
+        {
+            Permission.PATIENT_VIEW,
+            Permission.PATIENT_CREATE,
+            Permission.PATIENT_EDIT,
+            Permission.MEDICAL_HISTORY_VIEW,
+            Permission.MEDICAL_HISTORY_EDIT,
+            Permission.AUDIT_VIEW,
+        }
+    ),
+    Role.PATIENT: frozenset({Permission.PATIENT_VIEW, Permission.MEDICAL_HISTORY_VIEW}),
+}
+
+
+class PatientScoped(Protocol):
+    """Anything that belongs to one patient record at one location."""
+
+    pk: int
+    location_id: int
+    user_id: int | None
+
+
+def has_permission(
+    *,
+    user: User,
+    permission: Permission,
+    patient: PatientScoped | None = None,
+    location: Location | None = None,
+) -> bool:
+    if not (user.is_authenticated and user.is_active):
+        return False
+    if permission not in ROLE_PERMISSIONS.get(user.role, frozenset()):
+        return False
+    if patient is not None:
+        if user.role == Role.PATIENT:
+            return patient.user_id == user.pk
+        return patient.location_id in user.location_ids
+    if location is not None:
+        return user.is_clinic_staff and location.pk in user.location_ids
+    return True
+
+
+def require_permission(
+    *,
+    user: User,
+    permission: Permission,
+    patient: PatientScoped | None = None,
+    location: Location | None = None,
+) -> None:
+    """Raise PermissionDenied, after auditing the refusal, unless the user may do this."""
+    if has_permission(user=user, permission=permission, patient=patient, location=location):
+        return
+    target = patient if patient is not None else location
+    audit_record(
+        actor=user,
+        action=AuditAction.DENIED,
+        object_type="patients.patient" if patient is not None else "accounts.location",
+        object_id=target.pk if target is not None else None,
+        patient_id=patient.pk if patient is not None else None,
+        location_id=patient.location_id if patient is not None else getattr(location, "pk", None),
+        details={"permission": str(permission)},
+    )
+    raise PermissionDenied(f"Your role may not {permission} here.")

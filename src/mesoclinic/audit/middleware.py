@@ -1,0 +1,35 @@
+import ipaddress
+
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse
+
+from mesoclinic.audit.context import RequestOrigin, current_origin
+
+
+def client_ip_address(request: HttpRequest) -> str | None:
+    """The client's address: from the configured proxy header if set, else the socket's."""
+    header = settings.AUDIT_CLIENT_IP_HEADER
+    raw = request.headers.get(header, "") if header else ""
+    # A proxy appends to the header: the left-most entry is the original client.
+    candidate = raw.split(",")[0].strip() or request.META.get("REMOTE_ADDR", "")
+    try:
+        return str(ipaddress.ip_address(candidate))
+    except ValueError:
+        return None
+
+
+class AuditContextMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        origin = RequestOrigin(
+            ip_address=client_ip_address(request),
+            user_agent=request.headers.get("User-Agent", "")[:300],
+            path=request.path[:300],
+        )
+        token = current_origin.set(origin)
+        try:
+            return self.get_response(request)
+        finally:
+            current_origin.reset(token)

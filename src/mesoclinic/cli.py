@@ -1,0 +1,341 @@
+"""The `mesoclinic` command: run the clinic, set it up, and do its main jobs from a terminal.
+
+Bad input ends with exit code 2 and one line on stderr; `--help` works on every subcommand.
+"""
+
+import argparse
+import getpass
+import os
+import sys
+from collections.abc import Callable, Sequence
+
+DEFAULT_BIND = "127.0.0.1:8000"
+PRODUCTION_SETTINGS = "mesoclinic.config.django.production"
+LOCAL_SETTINGS = "mesoclinic.config.django.local"
+DEMO_PATIENTS = 300
+
+
+class CommandError(Exception):
+    """A problem the user can fix; printed as one line, exit code 2."""
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    arguments = parser.parse_args(argv)
+    if getattr(arguments, "data_dir", None):
+        os.environ["MESOCLINIC_DATA_DIR"] = arguments.data_dir
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", arguments.settings_module)
+    handler: Callable[[argparse.Namespace], int] = arguments.handler
+    try:
+        return handler(arguments)
+    except CommandError as error:
+        sys.stderr.write(f"mesoclinic {arguments.command}: {error}\n")
+        return 2
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="mesoclinic", description="Run a mesotherapy clinic: web app, API and tools."
+    )
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    def command(name: str, handler, help_text: str, settings: str = PRODUCTION_SETTINGS):
+        sub = commands.add_parser(name, help=help_text, description=help_text)
+        sub.set_defaults(handler=handler, settings_module=settings)
+        sub.add_argument(
+            "--data-dir",
+            help="folder for the SQLite database and secret key "
+            "(default: $MESOCLINIC_DATA_DIR or ./mesoclinic-data)",
+        )
+        return sub
+
+    demo = command(
+        "demo",
+        run_demo,
+        "Build the demo clinic on SQLite (once) and serve it.",
+        settings=LOCAL_SETTINGS,
+    )
+    demo.add_argument("--bind", default=DEFAULT_BIND, help=f"address:port (default {DEFAULT_BIND})")
+    demo.add_argument(
+        "--patients",
+        type=positive_int,
+        default=DEMO_PATIENTS,
+        help=f"patients to generate (default {DEMO_PATIENTS})",
+    )
+    demo.add_argument("--seed", type=int, default=2026, help="random seed (default 2026)")
+    demo.add_argument("--no-serve", action="store_true", help="build the data, do not serve")
+
+    serve = command("serve", run_serve, "Serve the clinic with gunicorn (production settings).")
+    serve.add_argument(
+        "--bind", default=DEFAULT_BIND, help=f"address:port (default {DEFAULT_BIND})"
+    )
+    serve.add_argument(
+        "--workers",
+        type=positive_int,
+        default=2,
+        help="gunicorn sync workers (default 2, the measured best on 2 cores)",
+    )
+
+    migrate = command("migrate", run_migrate, "Create or upgrade the database tables.")
+    migrate.add_argument("--check", action="store_true", help="only report unapplied migrations")
+
+    seed = command("seed", run_seed, "Generate a demo clinic group into an empty database.")
+    seed.add_argument("--patients", type=positive_int, required=True, help="patients to generate")
+    seed.add_argument("--seed", type=int, default=2026, help="random seed (default 2026)")
+    seed.add_argument("--locations", type=positive_int, help="locations (default: by size)")
+
+    createuser = command(
+        "createuser",
+        run_createuser,
+        "Create a login. The password is read from $MESOCLINIC_PASSWORD, "
+        "else asked for (or read from standard input).",
+    )
+    createuser.add_argument(
+        "--role", required=True, choices=["practitioner", "reception", "manager", "patient"]
+    )
+    createuser.add_argument("--username", required=True)
+    createuser.add_argument(
+        "--location",
+        action="append",
+        default=[],
+        metavar="NAME",
+        help="a location the staff member works at (repeatable)",
+    )
+    createuser.add_argument(
+        "--patient",
+        type=positive_int,
+        metavar="ID",
+        help="for --role patient: the patient record to link",
+    )
+    createuser.add_argument("--first-name", default="")
+    createuser.add_argument("--last-name", default="")
+    createuser.add_argument("--email", default="")
+
+    token = command("token", run_token, "Issue an API bearer token for a user (shown once).")
+    token.add_argument("--username", required=True)
+    token.add_argument("--name", required=True, help="what the token is for")
+
+    check = command("check", run_check, "Check the installation (settings, database, data files).")
+    check.add_argument("--deploy", action="store_true", help="also check production hardening")
+
+    manage = command("manage", run_manage, "Run any Django management command.")
+    manage.add_argument("arguments", nargs=argparse.REMAINDER, help="the command and its options")
+    return parser
+
+
+def positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"{text} must be 1 or more")
+    return value
+
+
+def setup_django() -> None:
+    import django
+
+    django.setup()
+
+
+def call_django(*arguments: str) -> None:
+    from django.core.management import call_command
+
+    call_command(*arguments)
+
+
+def run_demo(arguments: argparse.Namespace) -> int:
+    setup_django()
+    from mesoclinic.demo.generator import DEMO_PASSWORD, demo_data_exists
+
+    call_django("migrate", "--verbosity", "0")
+    if demo_data_exists():
+        print_line("The demo clinic exists already in this data folder; serving it.")
+        logins = demo_logins_on_file()
+    else:
+        summary = seed_with_progress(patients=arguments.patients, seed=arguments.seed)
+        logins = [(login.username, login.description) for login in summary.logins]
+    print_line(f"\nmesoclinic demo clinic: http://{arguments.bind}/")
+    print_line(f"Demo logins (password for all: {DEMO_PASSWORD}):")
+    for username, description in logins:
+        print_line(f"  {username:<14} {description}")
+    print_line(f"API docs: http://{arguments.bind}/api/docs\n")
+    if arguments.no_serve:
+        return 0
+    return exec_gunicorn(bind=arguments.bind, workers=2)
+
+
+def demo_logins_on_file() -> list[tuple[str, str]]:
+    from mesoclinic.accounts.models import User
+
+    users = User.objects.filter(username__in=["manager", "practitioner", "reception", "patient"])
+    return [(user.username, user.get_role_display()) for user in users.order_by("id")]
+
+
+def run_serve(arguments: argparse.Namespace) -> int:
+    setup_django()
+    # Production serves hashed, compressed copies of the static files from the data folder.
+    call_django("collectstatic", "--noinput", "--verbosity", "0")
+    return exec_gunicorn(bind=arguments.bind, workers=arguments.workers)
+
+
+def exec_gunicorn(*, bind: str, workers: int) -> int:
+    """Replace this process with gunicorn, keeping the environment (settings, data folder)."""
+    command = [
+        sys.executable,
+        "-m",
+        "gunicorn",
+        "mesoclinic.config.wsgi:application",
+        "--bind",
+        bind,
+        "--workers",
+        str(workers),
+        "--access-logfile",
+        "-",
+    ]
+    sys.stdout.flush()
+    os.execv(sys.executable, command)  # noqa: S606  (our own interpreter, fixed arguments)
+    return 0  # not reached
+
+
+def run_migrate(arguments: argparse.Namespace) -> int:
+    setup_django()
+    if arguments.check:
+        call_django("migrate", "--check")
+    else:
+        call_django("migrate")
+    return 0
+
+
+def run_seed(arguments: argparse.Namespace) -> int:
+    setup_django()
+    from mesoclinic.demo.generator import demo_data_exists
+
+    call_django("migrate", "--verbosity", "0")
+    if demo_data_exists():
+        raise CommandError("the database is not empty; seed into a new data folder or database")
+    summary = seed_with_progress(
+        patients=arguments.patients, seed=arguments.seed, locations=arguments.locations
+    )
+    print_line(
+        f"{summary.locations} locations, {summary.staff} staff, {summary.patients} patients, "
+        f"{summary.conditions} conditions, {summary.medications} medications, "
+        f"{summary.allergies} allergies"
+    )
+    return 0
+
+
+def seed_with_progress(*, patients: int, seed: int, locations: int | None = None):
+    from tqdm import tqdm
+
+    from mesoclinic.demo.generator import seed_clinic
+
+    with tqdm(total=patients, unit="patient", desc="Generating", disable=patients < 1000) as bar:
+        return seed_clinic(
+            patient_count=patients, seed=seed, location_count=locations, progress=bar.update
+        )
+
+
+def run_createuser(arguments: argparse.Namespace) -> int:
+    setup_django()
+    from django.core.exceptions import ValidationError
+
+    from mesoclinic.accounts.models import Location
+    from mesoclinic.accounts.services import user_create
+    from mesoclinic.patients.models import Patient
+    from mesoclinic.patients.services import patient_login_link
+
+    locations = []
+    for name in arguments.location:
+        location = Location.objects.filter(name=name).first()
+        if location is None:
+            raise CommandError(f"there is no location named {name!r}")
+        locations.append(location)
+    patient = None
+    if arguments.role == "patient":
+        if arguments.patient is None:
+            raise CommandError("--role patient needs --patient ID, the record to link")
+        patient = Patient.objects.filter(pk=arguments.patient).first()
+        if patient is None:
+            raise CommandError(f"there is no patient {arguments.patient}")
+    password = read_password()
+    try:
+        user = user_create(
+            username=arguments.username,
+            role=arguments.role,
+            password=password,
+            locations=locations,
+            first_name=arguments.first_name,
+            last_name=arguments.last_name,
+            email=arguments.email,
+        )
+    except ValidationError as error:
+        raise CommandError(one_line(error)) from None
+    if patient is not None:
+        patient_login_link(actor=None, patient=patient, user=user)
+    print_line(f"Created {user.role} {user.username}.")
+    return 0
+
+
+def read_password() -> str:
+    password = os.environ.get("MESOCLINIC_PASSWORD")
+    if password:
+        return password
+    if sys.stdin.isatty():
+        password = getpass.getpass("Password: ")
+        if password != getpass.getpass("Password again: "):
+            raise CommandError("the two passwords differ")
+        return password
+    password = sys.stdin.readline().rstrip("\n")
+    if not password:
+        raise CommandError("no password given on standard input or in $MESOCLINIC_PASSWORD")
+    return password
+
+
+def run_token(arguments: argparse.Namespace) -> int:
+    setup_django()
+    from mesoclinic.accounts.models import User
+    from mesoclinic.accounts.services import api_token_create
+
+    user = User.objects.filter(username=arguments.username, is_active=True).first()
+    if user is None:
+        raise CommandError(f"there is no active user {arguments.username!r}")
+    print_line(api_token_create(user=user, name=arguments.name))
+    return 0
+
+
+def run_check(arguments: argparse.Namespace) -> int:
+    setup_django()
+    from django.core.management.base import SystemCheckError
+
+    try:
+        call_django("check", "--deploy") if arguments.deploy else call_django("check")
+        call_django("migrate", "--check", "--verbosity", "0")
+    except SystemCheckError as error:
+        raise CommandError(str(error).strip().splitlines()[0]) from None
+    except SystemExit:
+        raise CommandError(
+            "the database has unapplied migrations: run `mesoclinic migrate`"
+        ) from None
+    print_line("mesoclinic: settings, database and clinical data files are in order.")
+    return 0
+
+
+def run_manage(arguments: argparse.Namespace) -> int:
+    from django.core.management import execute_from_command_line
+
+    execute_from_command_line(["mesoclinic manage", *arguments.arguments])
+    return 0
+
+
+def one_line(error) -> str:
+    if hasattr(error, "message_dict"):
+        return "; ".join(
+            f"{field}: {' '.join(messages)}" for field, messages in error.message_dict.items()
+        )
+    return " ".join(error.messages)
+
+
+def print_line(text: str) -> None:
+    sys.stdout.write(text + "\n")

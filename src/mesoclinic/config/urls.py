@@ -1,0 +1,13 @@
+from django.urls import include, path
+from django.views.generic import RedirectView
+
+from mesoclinic.config.api import api
+
+urlpatterns = [
+    path("", include("mesoclinic.dashboard.urls")),
+    path("accounts/", include("mesoclinic.accounts.urls")),
+    path("patients/", include("mesoclinic.patients.urls")),
+    path("audit/", include("mesoclinic.audit.urls")),
+    path("api/v1/", api.urls),
+    path("api/docs", RedirectView.as_view(url="/api/v1/docs", permanent=False)),
+]

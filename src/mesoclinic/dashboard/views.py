@@ -1,0 +1,28 @@
+from django.contrib.auth.decorators import login_required
+from django.http import HttpResponse
+from django.shortcuts import render
+
+from mesoclinic.accounts.models import Role
+from mesoclinic.accounts.permissions import Permission, has_permission
+from mesoclinic.audit.selectors import audit_events_for_user
+from mesoclinic.dashboard.selectors import location_figures, refused_access_count
+from mesoclinic.patients.selectors import patient_list, patients_visible_to
+from mesoclinic.web import AuthenticatedHttpRequest
+
+RECENT_COUNT = 8
+
+
+@login_required
+def home(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """Each role's start page: what that person needs first when they open the clinic."""
+    user = request.user
+    context: dict = {"role": user.role}
+    if user.role == Role.PATIENT:
+        context["own_patient"] = patients_visible_to(user).first()
+        return render(request, "dashboard/patient.html", context)
+    context["locations"] = location_figures(user=user)
+    context["recent"] = patient_list(user=user, ordering="newest", limit=RECENT_COUNT).patients
+    if has_permission(user=user, permission=Permission.AUDIT_VIEW):
+        context["audit_events"] = audit_events_for_user(user=user, limit=RECENT_COUNT)
+        context["refused_count"] = refused_access_count(user=user)
+    return render(request, "dashboard/staff.html", context)

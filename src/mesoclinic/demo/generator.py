@@ -1,0 +1,318 @@
+"""A believable clinic group for the demo and the benchmarks, the same for the same seed.
+
+Turkish hair-and-skin clinics (where the product's seeds come from) with English-speaking
+patients too; histories follow plausible rates for a hair-loss clinic's patients.
+"""
+
+import datetime
+import random
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.utils import timezone
+from faker import Faker
+
+from mesoclinic.accounts.models import ClinicGroup, Location, Role, User
+from mesoclinic.accounts.services import location_create, user_create
+from mesoclinic.audit.models import AuditAction
+from mesoclinic.audit.services import audit_record
+from mesoclinic.patients.icd10 import icd10_title
+from mesoclinic.patients.models import Allergy, Condition, Medication, Patient
+from mesoclinic.patients.services import patient_login_link
+
+DEMO_PASSWORD = "demo-clinic-2026"  # noqa: S105  (demo data only; printed by `mesoclinic demo`)
+BATCH_SIZE = 2000
+HISTORY_SPAN_DAYS = 730
+
+CITIES = [
+    ("Istanbul", ["Nişantaşı", "Kadıköy", "Bakırköy", "Ataşehir", "Beşiktaş", "Şişli"]),
+    ("Ankara", ["Çankaya", "Kızılay", "Ümitköy"]),
+    ("Izmir", ["Alsancak", "Karşıyaka", "Bornova"]),
+    ("Antalya", ["Lara", "Konyaaltı"]),
+    ("Bursa", ["Nilüfer", "Osmangazi"]),
+]
+
+# (ICD-10 code, probability, sex it applies to or None, medication it brings or None)
+CONDITION_RATES = [
+    ("E03.9", 0.07, "female", "levothyroxine"),
+    ("E11.9", 0.04, None, "metformin"),
+    ("D50.9", 0.06, "female", "ferrous sulfate"),
+    ("E28.2", 0.08, "female", None),
+    ("I10", 0.05, None, "amlodipine"),
+    ("L21.0", 0.06, None, None),
+    ("E55.9", 0.10, None, "cholecalciferol"),
+    ("L91.0", 0.01, None, None),
+    ("D68.9", 0.005, None, None),
+    ("M32.9", 0.005, "female", "hydroxychloroquine"),
+]
+OTHER_MEDICATIONS = [
+    ("finasteride", 0.10, "male"),
+    ("minoxidil", 0.12, None),
+    ("warfarin", 0.01, None),
+    ("apixaban", 0.01, None),
+    ("ibuprofen", 0.05, None),
+    ("ethinylestradiol", 0.10, "female"),
+    ("isotretinoin", 0.01, None),
+]
+ALLERGY_RATES = [
+    ("penicillin", 0.06, "rash"),
+    ("lidocaine", 0.03, "swelling at the injection site"),
+    ("nickel", 0.04, "contact dermatitis"),
+    ("latex", 0.01, "hives"),
+    ("biotin", 0.005, "itching"),
+]
+
+
+@dataclass(frozen=True)
+class DemoLogin:
+    username: str
+    role: str
+    description: str
+
+
+@dataclass(frozen=True)
+class SeedSummary:
+    locations: int
+    staff: int
+    patients: int
+    conditions: int
+    medications: int
+    allergies: int
+    logins: list[DemoLogin]
+
+
+def default_location_count(patient_count: int) -> int:
+    return min(50, max(3, patient_count // 2000))
+
+
+def seed_clinic(
+    *,
+    patient_count: int,
+    seed: int = 2026,
+    location_count: int | None = None,
+    progress: Callable[[int], None] = lambda done: None,
+) -> SeedSummary:
+    """Build a clinic group with staff, demo logins and patients with medical histories."""
+    rng = random.Random(seed)  # noqa: S311  (reproducible demo data, not security)
+    fake = Faker(["tr_TR", "en_GB"])
+    fake.seed_instance(seed)
+    with transaction.atomic():
+        group = ClinicGroup.objects.create(
+            name="Mezo Hair & Skin Clinics", country="TR", currency="TRY"
+        )
+        locations = _create_locations(
+            group, location_count or default_location_count(patient_count)
+        )
+        staff_count, logins = _create_staff(locations, fake)
+    counts = {"patients": 0, "conditions": 0, "medications": 0, "allergies": 0}
+    for batch in _patient_batches(rng, fake, locations, patient_count):
+        with transaction.atomic():
+            for name, rows in _save_batch(batch).items():
+                counts[name] += rows
+        progress(len(batch))
+    patient_login = _link_demo_patient(locations[0])
+    if patient_login:
+        logins.append(patient_login)
+    audit_record(
+        actor=None,
+        action=AuditAction.CREATE,
+        object_type="demo.seed",
+        details={"seed": seed, **counts},
+    )
+    return SeedSummary(locations=len(locations), staff=staff_count, logins=logins, **counts)
+
+
+def _create_locations(group: ClinicGroup, count: int) -> list[Location]:
+    names = [(city, f"{city} {district}") for city, districts in CITIES for district in districts]
+    locations = []
+    for index in range(count):
+        city, name = names[index % len(names)]
+        if index >= len(names):
+            name = f"{name} {index // len(names) + 1}"
+        locations.append(
+            location_create(
+                group=group,
+                name=name,
+                city=city,
+                time_zone="Europe/Istanbul",
+                phone=f"+90 212 555 {1000 + index:04d}",
+            )
+        )
+    return locations
+
+
+def _create_staff(locations: list[Location], fake: Faker) -> tuple[int, list[DemoLogin]]:
+    """Two practitioners and one receptionist per location, and one manager for the group.
+
+    The first location's staff get the demo logins printed by `mesoclinic demo`.
+    """
+    first = locations[0]
+    demo_staff = [
+        (
+            "manager",
+            Role.MANAGER,
+            "Selin",
+            "Aydın",
+            locations,
+            f"manager of all {len(locations)} locations",
+        ),
+        ("practitioner", Role.PRACTITIONER, "Dr. Emre", "Kaya", [first], f"doctor at {first}"),
+        ("reception", Role.RECEPTION, "Zeynep", "Demir", [first], f"reception at {first}"),
+    ]
+    logins = []
+    for username, role, first_name, last_name, works_at, description in demo_staff:
+        user_create(
+            username=username,
+            role=role,
+            password=DEMO_PASSWORD,
+            locations=works_at,
+            first_name=first_name,
+            last_name=last_name,
+            check_password_strength=False,
+        )
+        logins.append(DemoLogin(username=username, role=role, description=description))
+    count = len(demo_staff)
+    for index, location in enumerate(locations):
+        for role, how_many in ((Role.PRACTITIONER, 2), (Role.RECEPTION, 1)):
+            for number in range(how_many):
+                if index == 0 and number == 0:
+                    continue  # the demo login already fills this post
+                user_create(
+                    username=f"{role}-{index + 1}-{number + 1}",
+                    role=role,
+                    password=DEMO_PASSWORD,
+                    locations=[location],
+                    first_name=fake.first_name(),
+                    last_name=fake.last_name(),
+                    check_password_strength=False,
+                )
+                count += 1
+    return count, logins
+
+
+def _patient_batches(
+    rng: random.Random, fake: Faker, locations: list[Location], total: int
+) -> Iterator[list[tuple]]:
+    batch: list[tuple] = []
+    now = timezone.now()
+    today = timezone.localdate()
+    for _ in range(total):
+        batch.append(_patient_with_history(rng, fake, rng.choice(locations), now, today))
+        if len(batch) == BATCH_SIZE:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+def _patient_with_history(
+    rng: random.Random,
+    fake: Faker,
+    location: Location,
+    now: datetime.datetime,
+    today: datetime.date,
+) -> tuple:
+    roll = rng.random()
+    sex = "male" if roll < 0.55 else "female" if roll < 0.99 else "other"
+    age = min(75, max(16, int(rng.gauss(36, 11))))
+    birth_date = today - datetime.timedelta(days=age * 365 + rng.randrange(365))
+    given_name = fake.first_name_male() if sex == "male" else fake.first_name_female()
+    family_name = fake.last_name()
+    is_turkish = rng.random() < 0.85
+    patient = Patient(
+        location=location,
+        given_name=given_name,
+        family_name=family_name,
+        birth_date=birth_date,
+        sex=sex,
+        phone=f"+90 5{rng.randrange(30, 56)} {rng.randrange(100, 999)} {rng.randrange(1000, 9999)}",
+        email=f"{_ascii(given_name)}.{_ascii(family_name)}{rng.randrange(1, 99)}@example.com",
+        address=fake.street_address(),
+        city=location.city,
+        postal_code=f"{rng.randrange(1000, 81999):05d}",
+        preferred_language="tr" if is_turkish else "en",
+        may_contact=rng.random() < 0.6,
+        smoking=rng.choices(["", "never", "former", "current"], [1, 5, 2, 3])[0],
+        alcohol=rng.choices(["", "none", "occasional", "regular"], [1, 4, 4, 1])[0],
+        diet=rng.choices(["", "vegetarian", "recent crash diet", "high protein"], [12, 2, 1, 1])[0],
+        created_at=now
+        - datetime.timedelta(days=rng.randrange(HISTORY_SPAN_DAYS), minutes=rng.randrange(600)),
+    )
+    if sex == "female":
+        asked = rng.random() < 0.9
+        of_age = age < 50
+        patient.may_become_pregnant = (of_age and rng.random() < 0.8) if asked else None
+        patient.is_pregnant = (of_age and rng.random() < 0.03) if asked else None
+        patient.is_breastfeeding = (of_age and rng.random() < 0.03) if asked else None
+    conditions, medications = [], []
+    for code, rate, only_sex, medicine in CONDITION_RATES:
+        if (only_sex is None or only_sex == sex) and rng.random() < rate:
+            controlled = rng.random() < 0.8 if code == "E11.9" else None
+            conditions.append(
+                Condition(icd10_code=code, description=icd10_title(code), is_controlled=controlled)
+            )
+            if medicine:
+                medications.append(Medication(name=medicine))
+    for medicine, rate, only_sex in OTHER_MEDICATIONS:
+        if (only_sex is None or only_sex == sex) and rng.random() < rate:
+            medications.append(Medication(name=medicine))
+    allergies = [
+        Allergy(substance=substance, reaction=reaction)
+        for substance, rate, reaction in ALLERGY_RATES
+        if rng.random() < rate
+    ]
+    return patient, conditions, _unique_by_name(medications), allergies
+
+
+def _save_batch(batch: list[tuple]) -> dict[str, int]:
+    patients = Patient.objects.bulk_create([patient for patient, *_ in batch])
+    history: dict[str, list] = {"conditions": [], "medications": [], "allergies": []}
+    for saved, (_patient, conditions, medications, allergies) in zip(patients, batch, strict=True):
+        for name, entries in (
+            ("conditions", conditions),
+            ("medications", medications),
+            ("allergies", allergies),
+        ):
+            for entry in entries:
+                entry.patient = saved
+                history[name].append(entry)
+    Condition.objects.bulk_create(history["conditions"])
+    Medication.objects.bulk_create(history["medications"])
+    Allergy.objects.bulk_create(history["allergies"])
+    return {"patients": len(patients), **{name: len(rows) for name, rows in history.items()}}
+
+
+def _link_demo_patient(location: Location) -> DemoLogin | None:
+    patient = Patient.objects.filter(location=location).order_by("id").first()
+    if patient is None:
+        return None
+    user = user_create(
+        username="patient",
+        role=Role.PATIENT,
+        password=DEMO_PASSWORD,
+        first_name=patient.given_name,
+        last_name=patient.family_name,
+        check_password_strength=False,
+    )
+    patient_login_link(actor=None, patient=patient, user=user)
+    return DemoLogin(
+        username="patient",
+        role=Role.PATIENT,
+        description=f"patient {patient.full_name}, sees only their own record",
+    )
+
+
+def _unique_by_name(medications: list[Medication]) -> list[Medication]:
+    return list({medication.name: medication for medication in medications}.values())
+
+
+ASCII_FOLD = str.maketrans("çğıöşüÇĞİÖŞÜ", "cgiosuCGIOSU")
+
+
+def _ascii(text: str) -> str:
+    return "".join(ch for ch in text.translate(ASCII_FOLD).lower() if ch.isalnum())
+
+
+def demo_data_exists() -> bool:
+    return ClinicGroup.objects.exists() or User.objects.exists()

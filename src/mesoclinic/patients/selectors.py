@@ -1,0 +1,141 @@
+"""Every read of patient data: scoped to what the user may see, and audited."""
+
+from dataclasses import dataclass
+from typing import cast
+
+from django.db.models import Q, QuerySet
+from django.shortcuts import get_object_or_404
+
+from mesoclinic.accounts.models import Role, User
+from mesoclinic.accounts.permissions import Permission, has_permission, require_permission
+from mesoclinic.audit.models import AuditAction
+from mesoclinic.audit.services import audit_record
+from mesoclinic.patients.models import Allergy, Condition, Medication, Patient
+
+PAGE_SIZE = 50
+
+
+@dataclass(frozen=True)
+class MedicalHistory:
+    conditions: list[Condition]
+    medications: list[Medication]
+    allergies: list[Allergy]
+
+
+@dataclass(frozen=True)
+class PatientRecord:
+    """A patient as one user may see them: medical history only for clinical roles."""
+
+    patient: Patient
+    medical_history: MedicalHistory | None
+    can_edit: bool
+    can_edit_medical_history: bool
+
+
+@dataclass(frozen=True)
+class PatientPage:
+    patients: list[Patient]
+    total: int
+    offset: int
+    limit: int
+
+    @property
+    def next_offset(self) -> int | None:
+        following = self.offset + self.limit
+        return following if following < self.total else None
+
+    @property
+    def previous_offset(self) -> int | None:
+        return max(self.offset - self.limit, 0) if self.offset > 0 else None
+
+
+def patients_visible_to(user: User) -> QuerySet[Patient]:
+    """The patients a user may see at all: their locations' for staff, their own for a patient."""
+    if not (user.is_authenticated and user.is_active):
+        return Patient.objects.none()
+    if user.role == Role.PATIENT:
+        return Patient.objects.filter(user=user)
+    if not has_permission(user=user, permission=Permission.PATIENT_VIEW):
+        return Patient.objects.none()
+    return Patient.objects.filter(location_id__in=user.location_ids)
+
+
+def patient_list(
+    *,
+    user: User,
+    search: str = "",
+    location_id: int | None = None,
+    offset: int = 0,
+    limit: int = PAGE_SIZE,
+    ordering: str = "name",
+) -> PatientPage:
+    """One page of patients by name, phone or email (or newest first), with the listing audited."""
+    patients = patients_visible_to(user).select_related("location")
+    if ordering == "newest":
+        patients = patients.order_by("-created_at", "-id")
+    if location_id is not None:
+        patients = patients.filter(location_id=location_id)
+    for word in search.split():
+        patients = patients.filter(
+            Q(given_name__icontains=word)
+            | Q(family_name__icontains=word)
+            | Q(phone__icontains=word)
+            | Q(email__icontains=word)
+        )
+    total = patients.count()
+    shown = list(patients[offset : offset + limit])
+    audit_record(
+        actor=user,
+        action=AuditAction.LIST,
+        object_type="patients.patient",
+        location_id=location_id,
+        details={"search": search, "offset": offset, "patient_ids": [p.pk for p in shown]},
+    )
+    return PatientPage(patients=shown, total=total, offset=offset, limit=limit)
+
+
+def patient_get_for_user(*, user: User, patient_id: int) -> PatientRecord:
+    """One patient's record, or 404 if there is none, or PermissionDenied (audited)."""
+    patient = get_object_or_404(Patient.objects.select_related("location"), pk=patient_id)
+    require_permission(user=user, permission=Permission.PATIENT_VIEW, patient=patient)
+    may_see_history = has_permission(
+        user=user, permission=Permission.MEDICAL_HISTORY_VIEW, patient=patient
+    )
+    medical_history = None
+    if may_see_history:
+        medical_history = MedicalHistory(
+            conditions=list(patient.conditions.all()),
+            medications=list(patient.medications.all()),
+            allergies=list(patient.allergies.all()),
+        )
+    audit_record(
+        actor=user,
+        action=AuditAction.READ,
+        object_type="patients.patient",
+        object_id=patient.pk,
+        patient_id=patient.pk,
+        location_id=patient.location_id,
+        details={"medical_history": may_see_history},
+    )
+    return PatientRecord(
+        patient=patient,
+        medical_history=medical_history,
+        can_edit=has_permission(user=user, permission=Permission.PATIENT_EDIT, patient=patient),
+        can_edit_medical_history=has_permission(
+            user=user, permission=Permission.MEDICAL_HISTORY_EDIT, patient=patient
+        ),
+    )
+
+
+def medical_history_entry_for_user(
+    *, user: User, patient_id: int, model: type[Condition | Medication | Allergy], entry_id: int
+) -> Condition | Medication | Allergy:
+    """One history entry of a patient, for removal; the patient must be the user's to edit."""
+    entry = cast(
+        Condition | Medication | Allergy,
+        get_object_or_404(
+            model._default_manager.select_related("patient"), pk=entry_id, patient_id=patient_id
+        ),
+    )
+    require_permission(user=user, permission=Permission.MEDICAL_HISTORY_VIEW, patient=entry.patient)
+    return entry
