@@ -53,9 +53,10 @@ def json_value(value: Any) -> Any:
 
 
 def field_changes(before: dict[str, Any], after: dict[str, Any]) -> FieldChanges:
-    """{field: [old, new]} for every field whose value differs."""
-    return {
-        name: [json_value(before.get(name)), json_value(after.get(name))]
-        for name in after
-        if json_value(before.get(name)) != json_value(after.get(name))
-    }
+    """{field: [old, new]} for every field whose value differs; a side that lacks it is None."""
+    changes = {}
+    for name in sorted(before.keys() | after.keys()):
+        old, new = json_value(before.get(name)), json_value(after.get(name))
+        if old != new:
+            changes[name] = [old, new]
+    return changes

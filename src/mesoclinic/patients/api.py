@@ -3,11 +3,11 @@ from typing import Any, Literal
 
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
-from ninja import Field, Query, Router, Schema
+from ninja import Field, Query, Router, Schema, Status
 
 from mesoclinic.accounts.models import Location, User
 from mesoclinic.patients import selectors, services
-from mesoclinic.patients.models import Allergy, Condition, Medication
+from mesoclinic.patients.models import Allergy, Condition, Medication, Patient
 
 router = Router(tags=["patients"])
 
@@ -110,7 +110,10 @@ class PatientSummaryOut(Schema):
     phone: str
     email: str
     location_id: int
-    location_name: str = Field(alias="location.name")
+    location_name: str
+
+
+SUMMARY_FIELDS = [name for name in PatientSummaryOut.model_fields if name != "location_name"]
 
 
 class PatientListOut(Schema):
@@ -157,14 +160,16 @@ def _patient_fields(payload: dict[str, Any]) -> dict[str, Any]:
     return fields
 
 
+def _summary_out(patient: Patient) -> dict[str, Any]:
+    out = {name: getattr(patient, name) for name in SUMMARY_FIELDS}
+    out["location_name"] = patient.location.name
+    return out
+
+
 def _record_out(record: selectors.PatientRecord) -> dict[str, Any]:
     patient = record.patient
-    out: dict[str, Any] = {
-        name: getattr(patient, name)
-        for name in (*PatientSummaryOut.model_fields, *PatientContact.model_fields)
-        if name != "location_name"
-    }
-    out["location_name"] = patient.location.name
+    out = _summary_out(patient)
+    out.update({name: getattr(patient, name) for name in PatientContact.model_fields})
     history = record.medical_history
     out["medical_history"] = None
     if history is not None:
@@ -186,11 +191,16 @@ def list_patients(request: HttpRequest, filters: Query[ListFilters]) -> dict:
         offset=filters.offset,
         limit=filters.limit,
     )
-    return {"total": page.total, "offset": page.offset, "limit": page.limit, "items": page.patients}
+    return {
+        "total": page.total,
+        "offset": page.offset,
+        "limit": page.limit,
+        "items": [_summary_out(patient) for patient in page.patients],
+    }
 
 
 @router.post("", response={201: PatientOut}, summary="Register a patient with their history")
-def create_patient(request: HttpRequest, payload: PatientIn) -> tuple[int, dict]:
+def create_patient(request: HttpRequest, payload: PatientIn) -> Status:
     data = payload.dict()
     patient = services.patient_create(
         actor=_user(request),
@@ -202,7 +212,7 @@ def create_patient(request: HttpRequest, payload: PatientIn) -> tuple[int, dict]
         allergies=[Allergy(**item) for item in data["allergies"]],
     )
     record = selectors.patient_get_for_user(user=_user(request), patient_id=patient.pk)
-    return 201, _record_out(record)
+    return Status(201, _record_out(record))
 
 
 @router.get("/{patient_id}", response=PatientOut, summary="One patient's record")
@@ -242,7 +252,7 @@ def _add_history_routes(
             patient=record.patient,
             entry=model(**payload.dict()),  # type: ignore[attr-defined]
         )
-        return 201, entry
+        return Status(201, entry)
 
     def remove_entry(request: HttpRequest, patient_id: int, entry_id: int):
         user = _user(request)
@@ -250,7 +260,7 @@ def _add_history_routes(
             user=user, patient_id=patient_id, model=model, entry_id=entry_id
         )
         services.medical_history_remove(actor=user, entry=entry)
-        return 204, None
+        return Status(204, None)
 
     router.add_api_operation(
         f"/{{patient_id}}/{list_name}",

@@ -1,0 +1,63 @@
+import pytest
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+
+from mesoclinic.accounts.models import Role
+from mesoclinic.accounts.tests.factories import make_user
+from mesoclinic.audit.models import AuditAction, AuditEvent
+from mesoclinic.patients.selectors import patient_get_for_user, patient_list
+from mesoclinic.patients.services import patient_login_link
+
+
+def test_every_patient_read_is_audited(practitioner, patient_a):
+    record = patient_get_for_user(user=practitioner, patient_id=patient_a.pk)
+    assert record.patient == patient_a
+    event = AuditEvent.objects.get(action=AuditAction.READ)
+    assert (event.actor, event.patient_id, event.object_id, event.details) == (
+        practitioner,
+        patient_a.pk,
+        str(patient_a.pk),
+        {"medical_history": True},
+    )
+
+
+def test_reception_of_location_a_cannot_read_a_patient_of_location_b(reception, patient_b):
+    with pytest.raises(PermissionDenied):
+        patient_get_for_user(user=reception, patient_id=patient_b.pk)
+    assert not AuditEvent.objects.filter(action=AuditAction.READ).exists()
+    assert AuditEvent.objects.get(action=AuditAction.DENIED).patient_id == patient_b.pk
+
+
+def test_reception_reads_contact_details_without_the_medical_history(reception, patient_a):
+    record = patient_get_for_user(user=reception, patient_id=patient_a.pk)
+    assert record.medical_history is None
+    assert record.can_edit and not record.can_edit_medical_history
+
+
+def test_a_missing_patient_is_a_404(practitioner):
+    with pytest.raises(Http404):
+        patient_get_for_user(user=practitioner, patient_id=999_999)
+
+
+def test_lists_show_only_the_users_locations_and_are_audited(reception, patient_a, patient_b):
+    page = patient_list(user=reception)
+    assert page.patients == [patient_a]
+    assert page.total == 1
+    event = AuditEvent.objects.get(action=AuditAction.LIST)
+    assert event.details["patient_ids"] == [patient_a.pk]
+
+
+@pytest.mark.parametrize(
+    ("search", "found"),
+    [("ayş", True), ("YILMAZ", False), ("Yılmaz", True), ("ayşe yıl", True), ("kaya", False)],
+)
+def test_search_matches_every_word_in_names(practitioner, patient_a, patient_b, search, found):
+    assert (patient_a in patient_list(user=practitioner, search=search).patients) is found
+
+
+def test_a_patient_login_sees_only_itself(location_a, patient_a, patient_b):
+    user = make_user(Role.PATIENT, [], username="ayse")
+    patient_login_link(actor=None, patient=patient_a, user=user)
+    assert patient_list(user=user).patients == [patient_a]
+    with pytest.raises(PermissionDenied):
+        patient_get_for_user(user=user, patient_id=patient_b.pk)
