@@ -47,13 +47,13 @@ STATEMENTS = {
 def install_triggers(apps, schema_editor):
     forward, _ = STATEMENTS.get(schema_editor.connection.vendor, ([], []))
     for statement in forward:
-        schema_editor.execute(statement)
+        schema_editor.execute(statement, params=None)  # no placeholders: "%" is PL/pgSQL
 
 
 def remove_triggers(apps, schema_editor):
     _, backward = STATEMENTS.get(schema_editor.connection.vendor, ([], []))
     for statement in backward:
-        schema_editor.execute(statement)
+        schema_editor.execute(statement, params=None)  # no placeholders: "%" is PL/pgSQL
 
 
 class Migration(migrations.Migration):

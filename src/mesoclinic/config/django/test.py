@@ -4,3 +4,8 @@ from mesoclinic.config.django.local import *  # noqa: F403
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
+    # A file, not memory: the browser tests' server threads then get connections of their own,
+    # and tests see the same WAL journal as production.
+    DATABASES["default"]["TEST"] = {"NAME": str(DATA_DIR / "test-mesoclinic.sqlite3")}  # noqa: F405

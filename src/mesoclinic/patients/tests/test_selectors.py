@@ -31,7 +31,8 @@ def test_reception_of_location_a_cannot_read_a_patient_of_location_b(reception, 
 def test_reception_reads_contact_details_without_the_medical_history(reception, patient_a):
     record = patient_get_for_user(user=reception, patient_id=patient_a.pk)
     assert record.medical_history is None
-    assert record.can_edit and not record.can_edit_medical_history
+    assert record.can_edit
+    assert not record.can_edit_medical_history
 
 
 def test_a_missing_patient_is_a_404(practitioner):

@@ -1,4 +1,4 @@
-"""Fixtures shared by every app's tests: a clinic group with two locations and staff of each role."""
+"""Pytest fixtures shared by every test: a clinic group, two locations, staff of each role."""
 
 import pytest
 

@@ -1,0 +1,145 @@
+"""The `mesoclinic` command as a terminal user runs it: a fresh process on a fresh data folder."""
+
+import os
+import secrets
+import sqlite3
+import subprocess
+import sys
+
+import pytest
+
+
+def run(*arguments: str, data_dir, stdin: str = "", **environment: str):
+    # A terminal user's environment: no Django or database settings left over from the tests.
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if not key.startswith("DJANGO_") and key != "DATABASE_URL"
+    }
+    env.update(MESOCLINIC_DATA_DIR=str(data_dir), **environment)
+    return subprocess.run(
+        [sys.executable, "-m", "mesoclinic", *arguments],
+        capture_output=True,
+        text=True,
+        input=stdin,
+        env=env,
+        timeout=300,
+        check=False,
+    )
+
+
+@pytest.fixture(scope="module")
+def seeded_data_dir(tmp_path_factory):
+    data_dir = tmp_path_factory.mktemp("clinic")
+    result = run("demo", "--no-serve", "--patients", "40", data_dir=data_dir)
+    assert result.returncode == 0, result.stderr
+    return data_dir, result.stdout
+
+
+def test_demo_builds_a_wal_sqlite_clinic_and_prints_url_and_logins(seeded_data_dir):
+    data_dir, output = seeded_data_dir
+    assert "http://127.0.0.1:8000/" in output
+    for username in ("manager", "practitioner", "reception", "patient"):
+        assert f"  {username} " in output
+    database = sqlite3.connect(data_dir / "mesoclinic.sqlite3")
+    assert database.execute("PRAGMA journal_mode").fetchone() == ("wal",)
+    assert database.execute("SELECT COUNT(*) FROM patients_patient").fetchone() == (40,)
+    assert (data_dir / "secret_key").stat().st_mode & 0o077 == 0  # readable by the owner only
+
+
+def test_demo_run_again_keeps_the_data_and_prints_the_logins(seeded_data_dir):
+    data_dir, _ = seeded_data_dir
+    again = run("demo", "--no-serve", data_dir=data_dir)
+    assert again.returncode == 0
+    assert "exists already" in again.stdout
+    assert "  manager " in again.stdout
+
+
+def test_createuser_makes_a_login_with_a_password_from_stdin(seeded_data_dir):
+    data_dir, _ = seeded_data_dir
+    result = run(
+        "createuser",
+        "--role",
+        "reception",
+        "--username",
+        "front-desk",
+        "--location",
+        "Istanbul Nişantaşı",
+        data_dir=data_dir,
+        stdin="a-long-enough-passphrase\n",
+    )
+    assert (result.returncode, result.stdout) == (0, "Created reception front-desk.\n")
+
+
+@pytest.mark.parametrize(
+    ("arguments", "message"),
+    [
+        (
+            ["createuser", "--role", "reception", "--username", "x", "--location", "Mars"],
+            "mesoclinic createuser: there is no location named 'Mars'\n",
+        ),
+        (
+            ["createuser", "--role", "manager", "--username", "y"],
+            "mesoclinic createuser: locations: Staff must work at one location at least.\n",
+        ),
+        (
+            ["createuser", "--role", "patient", "--username", "z"],
+            "mesoclinic createuser: --role patient needs --patient ID, the record to link\n",
+        ),
+        (
+            ["seed", "--patients", "5"],
+            "mesoclinic seed: the database is not empty; seed into a new data folder or database\n",
+        ),
+        (
+            ["token", "--username", "nobody", "--name", "x"],
+            "mesoclinic token: there is no active user 'nobody'\n",
+        ),
+    ],
+)
+def test_bad_input_exits_2_with_one_line(seeded_data_dir, arguments, message):
+    data_dir, _ = seeded_data_dir
+    result = run(*arguments, data_dir=data_dir, MESOCLINIC_PASSWORD="a-long-enough-passphrase")
+    assert (result.returncode, result.stderr) == (2, message)
+
+
+def test_argument_errors_exit_2(tmp_path):
+    result = run("seed", "--patients", "-3", data_dir=tmp_path)
+    assert result.returncode == 2
+    assert "must be 1 or more" in result.stderr
+
+
+@pytest.mark.parametrize(
+    "command", ["demo", "serve", "migrate", "seed", "createuser", "token", "check", "manage"]
+)
+def test_every_subcommand_has_help(tmp_path, command):
+    result = run(command, "--help", data_dir=tmp_path)
+    assert result.returncode == 0
+    assert result.stdout.startswith(f"usage: mesoclinic {command}")
+
+
+def test_production_settings_pass_the_deploy_check(seeded_data_dir):
+    data_dir, _ = seeded_data_dir
+    strong_key = secrets.token_urlsafe(50)
+    result = run(
+        "check",
+        "--deploy",
+        data_dir=data_dir,
+        SECRET_KEY=strong_key,
+        ALLOWED_HOSTS="clinic.example.org",
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "System check identified no issues" in result.stdout + result.stderr
+
+
+def test_an_insecure_deployment_fails_the_deploy_check(seeded_data_dir):
+    data_dir, _ = seeded_data_dir
+    result = run("check", "--deploy", data_dir=data_dir, SECRET_KEY="x" * 60, DEBUG="true")
+    assert result.returncode == 2
+    assert result.stderr.startswith("mesoclinic check: ")
+
+
+def test_a_token_from_the_cli_opens_the_api(seeded_data_dir):
+    data_dir, _ = seeded_data_dir
+    result = run("token", "--username", "practitioner", "--name", "lab", data_dir=data_dir)
+    assert result.returncode == 0
+    assert len(result.stdout.strip()) >= 40

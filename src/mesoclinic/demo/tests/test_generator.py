@@ -1,0 +1,47 @@
+from django.db import transaction
+
+from mesoclinic.accounts.models import User
+from mesoclinic.audit.models import AuditEvent
+from mesoclinic.demo.generator import DEMO_PASSWORD, seed_clinic
+from mesoclinic.patients.models import Allergy, Condition, Patient
+
+
+def seed_and_describe(seed: int) -> list[tuple]:
+    """Seed inside a transaction that is rolled back, returning what was generated."""
+    with transaction.atomic():
+        seed_clinic(patient_count=60, seed=seed)
+        described = list(
+            Patient.objects.order_by("id").values_list(
+                "given_name", "family_name", "birth_date", "sex", "location__name"
+            )
+        )
+        transaction.set_rollback(True)
+    return described
+
+
+def test_the_same_seed_gives_the_same_clinic(db):
+    assert seed_and_describe(7) == seed_and_describe(7)
+    assert seed_and_describe(7) != seed_and_describe(8)
+
+
+def test_the_demo_clinic_has_staff_logins_and_patients_with_histories(db):
+    summary = seed_clinic(patient_count=400, seed=1)
+    assert (summary.locations, summary.patients) == (3, 400)
+    assert Patient.objects.count() == 400
+    assert Condition.objects.count() == summary.conditions > 50
+    assert Allergy.objects.filter(substance="lidocaine").exists()
+    assert {login.username for login in summary.logins} == {
+        "manager",
+        "practitioner",
+        "reception",
+        "patient",
+    }
+    for login in summary.logins:
+        assert User.objects.get(username=login.username).check_password(DEMO_PASSWORD)
+    assert User.objects.get(username="patient").patient_record is not None
+    assert Patient.objects.filter(sex="female", is_pregnant=None).exists()  # some never asked
+    assert AuditEvent.objects.filter(object_type="demo.seed").count() == 1
+
+
+def test_larger_clinics_get_more_locations(db):
+    assert seed_clinic(patient_count=10, seed=1, location_count=5).locations == 5
