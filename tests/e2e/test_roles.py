@@ -37,9 +37,9 @@ def test_a_patient_logs_in_and_sees_only_their_record(page, live_server, log_in,
 
 
 def test_reception_registers_a_patient_and_the_manager_sees_it_in_the_audit_log(
-    browser, live_server, reception, manager, location_a
+    new_context, live_server, reception, manager, location_a
 ):
-    reception_page = browser.new_context().new_page()
+    reception_page = new_context().new_page()
     _log_in(reception_page, live_server, reception.username)
     reception_page.goto(f"{live_server.url}/patients/new/")
     reception_page.get_by_label("Given name").fill("Deniz")
@@ -51,7 +51,7 @@ def test_reception_registers_a_patient_and_the_manager_sees_it_in_the_audit_log(
     expect(reception_page.get_by_role("heading", name="Deniz Arslan")).to_be_visible()
     expect(reception_page.locator("body")).to_contain_text("visible to practitioners and managers")
 
-    manager_page = browser.new_context().new_page()
+    manager_page = new_context().new_page()
     _log_in(manager_page, live_server, manager.username)
     manager_page.get_by_role("link", name="Audit log", exact=True).click()
     created = manager_page.locator("tr.action-create").first

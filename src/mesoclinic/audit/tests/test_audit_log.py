@@ -59,7 +59,7 @@ def test_managers_read_the_log_of_their_locations_only(
 
 
 @pytest.mark.parametrize("role_fixture", ["practitioner", "reception"])
-def test_other_roles_may_not_read_the_log(client, request, role_fixture):
+def test_other_roles_may_not_read_the_log(db, client, request, role_fixture):
     client.force_login(request.getfixturevalue(role_fixture))
     assert client.get("/audit/").status_code == 403
     assert AuditEvent.objects.filter(action=AuditAction.DENIED).count() == 1
