@@ -43,3 +43,12 @@ def test_pages_need_a_login(client, path):
     response = client.get(path)
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("accounts:login"))
+
+
+def test_logging_out_takes_a_post_and_is_audited(client, practitioner):
+    client.force_login(practitioner)
+    assert client.get(reverse("accounts:logout")).status_code == 405
+    response = client.post(reverse("accounts:logout"))
+    assert response["Location"] == reverse("accounts:login")
+    assert AuditEvent.objects.filter(action=AuditAction.LOGOUT, actor=practitioner).count() == 1
+    assert client.get("/patients/").status_code == 302

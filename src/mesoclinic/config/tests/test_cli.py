@@ -1,10 +1,18 @@
 """The `mesoclinic` command as a terminal user runs it: a fresh process on a fresh data folder."""
 
+import contextlib
+import http.cookiejar
 import os
 import secrets
+import signal
+import socket
 import sqlite3
 import subprocess
 import sys
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
 
 import pytest
 
@@ -143,3 +151,75 @@ def test_a_token_from_the_cli_opens_the_api(seeded_data_dir):
     result = run("token", "--username", "practitioner", "--name", "lab", data_dir=data_dir)
     assert result.returncode == 0
     assert len(result.stdout.strip()) >= 40
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@contextlib.contextmanager
+def serving(*arguments: str, data_dir, **environment: str):
+    """Start the command as a server in the background; yield its base URL once it answers."""
+    port = free_port()
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if not key.startswith("DJANGO_") and key != "DATABASE_URL"
+    }
+    env.update(MESOCLINIC_DATA_DIR=str(data_dir), **environment)
+    server = subprocess.Popen(
+        [sys.executable, "-m", "mesoclinic", *arguments, "--bind", f"127.0.0.1:{port}"],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            with contextlib.suppress(OSError), socket.create_connection(("127.0.0.1", port), 1):
+                break
+            time.sleep(0.2)
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+        server.wait(timeout=30)
+
+
+class NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):
+        return None
+
+
+def test_the_served_demo_answers_and_its_printed_login_works(seeded_data_dir):
+    data_dir, _ = seeded_data_dir
+    with serving("demo", data_dir=data_dir) as base_url:
+        cookies = http.cookiejar.CookieJar()
+        browser = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(cookies))
+        login_page = browser.open(f"{base_url}/accounts/login/").read().decode()
+        assert "Log in" in login_page
+        css = browser.open(f"{base_url}/static/mesoclinic/css/app.css")
+        assert css.status == 200
+        token = next(cookie.value for cookie in cookies if cookie.name == "csrftoken")
+        form = urllib.parse.urlencode(
+            {"username": "reception", "password": "demo-clinic-2026", "csrfmiddlewaretoken": token}
+        ).encode()
+        request = urllib.request.Request(
+            f"{base_url}/accounts/login/",
+            data=form,
+            headers={"Referer": f"{base_url}/accounts/login/"},
+        )
+        dashboard = browser.open(request).read().decode()
+        assert "Good day, Zeynep" in dashboard
+
+
+def test_serve_runs_production_settings_that_send_plain_http_to_https(seeded_data_dir):
+    data_dir, _ = seeded_data_dir
+    with serving("serve", data_dir=data_dir, SECRET_KEY=secrets.token_urlsafe(50)) as base_url:
+        opener = urllib.request.build_opener(NoRedirect)
+        with pytest.raises(urllib.error.HTTPError) as redirected:
+            opener.open(f"{base_url}/accounts/login/")
+        assert redirected.value.code == 301
+        assert redirected.value.headers["Location"].startswith("https://127.0.0.1:")
