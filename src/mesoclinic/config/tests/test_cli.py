@@ -17,14 +17,19 @@ import urllib.request
 import pytest
 
 
-def run(*arguments: str, data_dir, stdin: str = "", **environment: str):
-    # A terminal user's environment: no Django or database settings left over from the tests.
+def terminal_environment(data_dir, **environment: str) -> dict[str, str]:
+    """A terminal user's environment: no Django or database settings left over from the tests."""
     env = {
         key: value
         for key, value in os.environ.items()
         if not key.startswith("DJANGO_") and key != "DATABASE_URL"
     }
     env.update(MESOCLINIC_DATA_DIR=str(data_dir), **environment)
+    return env
+
+
+def run(*arguments: str, data_dir, stdin: str = "", **environment: str):
+    env = terminal_environment(data_dir, **environment)
     return subprocess.run(
         [sys.executable, "-m", "mesoclinic", *arguments],
         capture_output=True,
@@ -163,12 +168,7 @@ def free_port() -> int:
 def serving(*arguments: str, data_dir, **environment: str):
     """Start the command as a server in the background; yield its base URL once it answers."""
     port = free_port()
-    env = {
-        key: value
-        for key, value in os.environ.items()
-        if not key.startswith("DJANGO_") and key != "DATABASE_URL"
-    }
-    env.update(MESOCLINIC_DATA_DIR=str(data_dir), **environment)
+    env = terminal_environment(data_dir, **environment)
     server = subprocess.Popen(
         [sys.executable, "-m", "mesoclinic", *arguments, "--bind", f"127.0.0.1:{port}"],
         env=env,
