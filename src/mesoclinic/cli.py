@@ -115,6 +115,20 @@ def build_parser() -> argparse.ArgumentParser:
     token.add_argument("--username", required=True)
     token.add_argument("--name", required=True, help="what the token is for")
 
+    screen = command(
+        "screen",
+        run_screen,
+        "Screen a case (JSON file, or - for standard input) and print the decision.",
+    )
+    screen.add_argument("case_file", metavar="CASE.json")
+    screen.add_argument(
+        "--policy",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="a clinic policy over the rulebook default, e.g. minimum_age=16",
+    )
+
     check = command("check", run_check, "Check the installation (settings, database, data files).")
     check.add_argument("--deploy", action="store_true", help="also check production hardening")
 
@@ -303,6 +317,39 @@ def run_token(arguments: argparse.Namespace) -> int:
         raise CommandError(f"there is no active user {arguments.username!r}")
     print_line(api_token_create(user=user, name=arguments.name))
     return 0
+
+
+def run_screen(arguments: argparse.Namespace) -> int:
+    """Print the decision as JSON; exit 0 for any decision, 2 for a malformed case."""
+    import json
+
+    from mesoclinic.screening.case import CaseError, parse_case
+    from mesoclinic.screening.engine import screen
+
+    try:
+        if arguments.case_file == "-":
+            text = sys.stdin.read()
+        else:
+            with open(arguments.case_file, encoding="utf-8") as case_file:
+                text = case_file.read()
+    except OSError as error:
+        raise CommandError(f"cannot read {arguments.case_file}: {error.strerror}") from None
+    try:
+        result = screen(parse_case(text), policies=parse_policies(arguments.policy))
+    except (CaseError, ValueError) as error:
+        raise CommandError(str(error)) from None
+    print_line(json.dumps(result.as_contract(), indent=2, ensure_ascii=False))
+    return 0
+
+
+def parse_policies(assignments: list[str]) -> dict[str, object]:
+    policies: dict[str, object] = {}
+    for assignment in assignments:
+        name, equals, value = assignment.partition("=")
+        if not equals:
+            raise CommandError(f"--policy takes NAME=VALUE, not {assignment!r}")
+        policies[name] = int(value) if value.isdigit() else value
+    return policies
 
 
 def run_check(arguments: argparse.Namespace) -> int:

@@ -13,6 +13,8 @@ from mesoclinic.accounts.api import ApiTokenAuth
 from mesoclinic.accounts.api import router as accounts_router
 from mesoclinic.audit.api import router as audit_router
 from mesoclinic.patients.api import router as patients_router
+from mesoclinic.screening.api import router as screening_router
+from mesoclinic.screening.case import CaseError
 
 # Model field names that the API calls by another name.
 API_FIELD_NAMES = {"location": "location_id"}
@@ -27,6 +29,7 @@ api = NinjaAPI(
 api.add_router("/", accounts_router)
 api.add_router("/patients", patients_router)
 api.add_router("/audit", audit_router)
+api.add_router("/screening", screening_router)
 
 
 @api.exception_handler(ValidationError)
@@ -47,3 +50,9 @@ def permission_denied(request: HttpRequest, error: PermissionDenied) -> HttpResp
     return api.create_response(
         request, {"detail": str(error) or "You may not do this."}, status=403
     )
+
+
+@api.exception_handler(CaseError)
+def malformed_case(request: HttpRequest, error: CaseError) -> HttpResponse:
+    detail = [{"loc": ["body", *location], "msg": message} for location, message in error.problems]
+    return api.create_response(request, {"detail": detail}, status=422)
