@@ -90,7 +90,7 @@ def screen(
         truth = evaluate(rule.when, facts, book, chosen)
         if truth.value is False:
             continue
-        decision = chosen[rule.decision_policy] if rule.decision_policy else rule.decision
+        decision = str(chosen[rule.decision_policy] if rule.decision_policy else rule.decision)
         # What the message names: the facts that fired it, else what made it apply (an ingredient).
         words = {
             "matches": ", ".join(truth.matches or applicable.matches),

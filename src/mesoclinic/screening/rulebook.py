@@ -146,7 +146,7 @@ def parse_rulebook(text: str, origin: str) -> Rulebook:
             raise RulebookError(
                 f"{origin}: question {fact!r} needs a known fact, staff and patient"
             )
-    sets = {"code_sets": code_sets, "substance_sets": substance_sets}
+    sets: dict[str, dict] = {"code_sets": code_sets, "substance_sets": substance_sets}
     rules: list[Rule] = []
     for position, entry in enumerate(document.get("rules") or [], start=1):
         rule_id = entry.get("id") if isinstance(entry, dict) else None
