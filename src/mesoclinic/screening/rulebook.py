@@ -108,6 +108,7 @@ class Rulebook:
     code_sets: dict[str, tuple[str, ...]]
     substance_sets: dict[str, frozenset[str]]
     questions: dict[str, dict[str, str]] = field(default_factory=dict)
+    alternatives: dict[str, dict[str, str]] = field(default_factory=dict)
 
     def rule(self, rule_id: str) -> Rule:
         return next(rule for rule in self.rules if rule.id == rule_id)
@@ -146,6 +147,10 @@ def parse_rulebook(text: str, origin: str) -> Rulebook:
             raise RulebookError(
                 f"{origin}: question {fact!r} needs a known fact, staff and patient"
             )
+    alternatives = document.get("alternatives") or {}
+    for name, wording in alternatives.items():
+        if not isinstance(wording, dict) or set(wording) != {"staff", "patient"}:
+            raise RulebookError(f"{origin}: alternative {name!r} needs staff and patient wording")
     sets: dict[str, dict] = {"code_sets": code_sets, "substance_sets": substance_sets}
     rules: list[Rule] = []
     for position, entry in enumerate(document.get("rules") or [], start=1):
@@ -157,6 +162,12 @@ def parse_rulebook(text: str, origin: str) -> Rulebook:
             raise RulebookError(f"{where}: {error}") from None
     if not rules:
         raise RulebookError(f"{origin}: there are no rules")
+    for rule in rules:
+        unexplained = set(rule.alternatives) - set(alternatives)
+        if unexplained:
+            raise RulebookError(
+                f"{origin}: rule {rule.id}: alternatives without wording: {sorted(unexplained)}"
+            )
     duplicates = {rule.id for rule in rules if [r.id for r in rules].count(rule.id) > 1}
     if duplicates:
         raise RulebookError(f"{origin}: rule ids used twice: {sorted(duplicates)}")
@@ -167,6 +178,7 @@ def parse_rulebook(text: str, origin: str) -> Rulebook:
         code_sets=code_sets,
         substance_sets=substance_sets,
         questions=questions,
+        alternatives=alternatives,
     )
 
 

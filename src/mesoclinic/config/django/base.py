@@ -30,6 +30,7 @@ INSTALLED_APPS = [
     "mesoclinic.audit",
     "mesoclinic.patients",
     "mesoclinic.screening",
+    "mesoclinic.portal",
     "mesoclinic.dashboard",
 ]
 
