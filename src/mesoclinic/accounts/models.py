@@ -1,6 +1,7 @@
 import hashlib
 
 from django.contrib.auth.models import AbstractUser
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
@@ -22,12 +23,27 @@ class ClinicGroup(models.Model):
     name = models.CharField(_("name"), max_length=200, unique=True)
     country = models.CharField(_("country"), max_length=2, help_text=_("ISO 3166 code, e.g. TR"))
     currency = models.CharField(_("currency"), max_length=3, help_text=_("ISO 4217 code"))
+    screening_policies = models.JSONField(
+        _("screening policies"),
+        default=dict,
+        blank=True,
+        help_text=_("The clinic's choices for the rulebook's configurable items, e.g. minimum_age"),
+    )
 
     class Meta:
         ordering = ["name"]
 
     def __str__(self) -> str:
         return self.name
+
+    def clean(self) -> None:
+        from mesoclinic.screening.engine import resolve_policies
+        from mesoclinic.screening.rulebook import rulebook
+
+        try:
+            resolve_policies(rulebook(), self.screening_policies or {})
+        except ValueError as error:
+            raise ValidationError({"screening_policies": [str(error)]}) from None
 
 
 class Location(models.Model):

@@ -23,6 +23,7 @@ class Permission(StrEnum):
     MEDICAL_HISTORY_VIEW = "medical_history.view"  # conditions, medications, allergies, pregnancy
     MEDICAL_HISTORY_EDIT = "medical_history.edit"
     AUDIT_VIEW = "audit.view"
+    SCREENING_OVERRIDE = "screening.override"  # a clinician overrules the rule engine
 
 
 ROLE_PERMISSIONS: dict[str, frozenset[Permission]] = {
@@ -33,6 +34,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[Permission]] = {
             Permission.PATIENT_EDIT,
             Permission.MEDICAL_HISTORY_VIEW,
             Permission.MEDICAL_HISTORY_EDIT,
+            Permission.SCREENING_OVERRIDE,
         }
     ),
     # Reception registers patients and keeps contact details; clinical history is not theirs.

@@ -8,6 +8,7 @@ urlpatterns = [
     path("accounts/", include("mesoclinic.accounts.urls")),
     path("patients/", include("mesoclinic.patients.urls")),
     path("audit/", include("mesoclinic.audit.urls")),
+    path("", include("mesoclinic.assessments.urls")),
     path("check/", include("mesoclinic.portal.urls")),
     path("api/v1/", api.urls),
     path("api/docs", RedirectView.as_view(url="/api/v1/docs", permanent=False)),

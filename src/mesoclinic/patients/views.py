@@ -6,6 +6,7 @@ from django.views.decorators.http import require_POST
 
 from mesoclinic.accounts.models import Role
 from mesoclinic.accounts.permissions import Permission, has_permission
+from mesoclinic.assessments.selectors import consultations_for_patient
 from mesoclinic.patients import selectors, services
 from mesoclinic.patients.forms import AllergyForm, ConditionForm, MedicationForm, PatientForm
 from mesoclinic.patients.icd10 import icd10_catalog
@@ -62,7 +63,7 @@ def patient_create(request: AuthenticatedHttpRequest) -> HttpResponse:
 @login_required
 def patient_detail(request: AuthenticatedHttpRequest, patient_id: int) -> HttpResponse:
     record = selectors.patient_get_for_user(user=request.user, patient_id=patient_id)
-    return render(request, "patients/detail.html", _detail_context(record))
+    return render(request, "patients/detail.html", _detail_context(record, request.user))
 
 
 @login_required
@@ -137,9 +138,12 @@ def _history_response(request, record, kind: str, form) -> HttpResponse:
     return render(request, "patients/partials/medical_history.html", context)
 
 
-def _detail_context(record: selectors.PatientRecord) -> dict:
+def _detail_context(record: selectors.PatientRecord, user=None) -> dict:
     return {
         "record": record,
+        "consultations": consultations_for_patient(user=user, patient=record.patient)
+        if user is not None
+        else [],
         "patient": record.patient,
         "history": record.medical_history,
         "history_forms": {kind: form_class() for kind, (_, form_class) in HISTORY_KINDS.items()},

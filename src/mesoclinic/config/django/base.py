@@ -29,6 +29,7 @@ INSTALLED_APPS = [
     "mesoclinic.accounts",
     "mesoclinic.audit",
     "mesoclinic.patients",
+    "mesoclinic.assessments",
     "mesoclinic.screening",
     "mesoclinic.portal",
     "mesoclinic.dashboard",

@@ -1,0 +1,125 @@
+"""Screening a stored consultation, and a clinician's justified override."""
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from mesoclinic.accounts.models import User
+from mesoclinic.accounts.permissions import Permission, require_permission
+from mesoclinic.assessments.models import Consultation
+from mesoclinic.audit.models import AuditAction
+from mesoclinic.audit.services import audit_record
+from mesoclinic.screening.case import (
+    AssessmentFacts,
+    ConditionFact,
+    PatientFacts,
+    ScreeningCase,
+)
+from mesoclinic.screening.engine import screen
+from mesoclinic.screening.models import Decision, ScreeningDecision
+
+MINIMUM_JUSTIFICATION_LENGTH = 20
+
+
+def case_for_consultation(consultation: Consultation) -> ScreeningCase:
+    """The screening case from the patient's record and the consultation's findings."""
+    patient = consultation.patient
+
+    def optional(value):
+        return None if value is None else float(value)
+
+    return ScreeningCase.model_validate(
+        {
+            "indication": consultation.indication,
+            "modality": consultation.modality,
+            "on_date": consultation.held_on,
+            "patient": PatientFacts(
+                birth_date=patient.birth_date,
+                sex=patient.sex,  # type: ignore[arg-type]
+                pregnant=patient.is_pregnant,
+                breastfeeding=patient.is_breastfeeding,
+                may_become_pregnant=patient.may_become_pregnant,
+                conditions=[
+                    ConditionFact(code=c.icd10_code, controlled=c.is_controlled)
+                    for c in patient.conditions.all()
+                ],
+                medications=[m.name for m in patient.medications.all()],
+                allergies=[a.substance for a in patient.allergies.all()],
+            ),
+            "assessment": AssessmentFacts(
+                diagnoses=list(consultation.diagnoses),
+                follicles_present=consultation.follicles_present,
+                scalp_infection=consultation.scalp_infection,
+                cause_investigated=consultation.cause_investigated,
+                platelets_10e9_per_l=optional(consultation.platelets_10e9_per_l),
+                hemoglobin_g_dl=optional(consultation.hemoglobin_g_dl),
+                days_since_nsaid=optional(consultation.days_since_nsaid),
+                days_since_systemic_steroid=optional(consultation.days_since_systemic_steroid),
+            ),
+        }
+    )
+
+
+def consultation_screen(*, actor: User, consultation: Consultation) -> ScreeningDecision:
+    """Run the rulebook on the consultation with the clinic's policies and keep the result."""
+    patient = consultation.patient
+    require_permission(user=actor, permission=Permission.MEDICAL_HISTORY_VIEW, patient=patient)
+    policies = patient.location.group.screening_policies
+    result = screen(case_for_consultation(consultation), policies=policies)
+    with transaction.atomic():
+        screening = ScreeningDecision.objects.create(
+            consultation=consultation,
+            decision=result.decision,
+            result=result.as_contract(),
+            rulebook_version=result.rulebook_version,
+            screened_by=actor,
+        )
+        audit_record(
+            actor=actor,
+            action=AuditAction.CREATE,
+            object_type="screening.screeningdecision",
+            object_id=screening.pk,
+            patient_id=patient.pk,
+            location_id=patient.location_id,
+            changes={"decision": [None, result.decision]},
+            details={"rules": [reason["rule"] for reason in result.as_contract()["reasons"]]},
+        )
+    return screening
+
+
+def screening_override(
+    *, actor: User, screening: ScreeningDecision, decision: str, justification: str
+) -> ScreeningDecision:
+    """A practitioner overrules the engine; the justification and both decisions are kept."""
+    patient = screening.consultation.patient
+    require_permission(user=actor, permission=Permission.SCREENING_OVERRIDE, patient=patient)
+    justification = justification.strip()
+    errors = {}
+    if decision not in Decision.values or decision == screening.decision:
+        errors["decision"] = ["Choose a decision other than the engine's."]
+    if len(justification) < MINIMUM_JUSTIFICATION_LENGTH:
+        errors["justification"] = [
+            f"Write at least {MINIMUM_JUSTIFICATION_LENGTH} characters: why is the rule wrong here?"
+        ]
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        locked = ScreeningDecision.objects.select_for_update().get(pk=screening.pk)
+        before = locked.effective_decision
+        locked.override_decision = decision
+        locked.override_justification = justification
+        locked.overridden_by = actor
+        locked.overridden_at = timezone.now()
+        locked.full_clean()
+        locked.save()
+        audit_record(
+            actor=actor,
+            action=AuditAction.UPDATE,
+            object_type="screening.screeningdecision",
+            object_id=locked.pk,
+            patient_id=patient.pk,
+            location_id=patient.location_id,
+            changes={"effective_decision": [before, decision]},
+            details={"justification": justification, "engine_decision": locked.decision},
+        )
+    return locked
