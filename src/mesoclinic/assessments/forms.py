@@ -2,6 +2,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any, cast
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
@@ -12,10 +13,12 @@ from mesoclinic.assessments.models import (
     ScalpZone,
     Thinning,
     Trigger,
+    normalize_diagnosis,
 )
 from mesoclinic.assessments.services import EDITABLE_FIELDS
 from mesoclinic.screening.models import Decision
 
+SERVICE_FIELD_INPUTS = {"diagnoses": "diagnoses_text", "skin_areas": "skin_areas_text"}
 LIST_FIELDS = frozenset({"diagnoses", "triggers", "pull_test", "scalp_map", "skin_areas"})
 YES_NO_UNKNOWN = [("", _("Not examined")), ("true", _("Yes")), ("false", _("No"))]
 NULLABLE_YES_NO = ("family_history", "cause_investigated", "follicles_present", "scalp_infection")
@@ -94,6 +97,19 @@ class ConsultationForm(forms.ModelForm):
                 value = getattr(consultation, name)
                 self.initial[name] = "" if value is None else str(value).lower()
 
+    def clean_diagnoses_text(self) -> list[str]:
+        codes = [code.strip() for code in self.cleaned_data["diagnoses_text"].split(",")]
+        try:
+            return [normalize_diagnosis(code) for code in codes if code]
+        except ValueError as error:
+            raise forms.ValidationError(str(error)) from None
+
+    def add_service_error(self, error: ValidationError) -> None:
+        """Show a service's refusal beside the input it concerns."""
+        for name, messages in error.message_dict.items():
+            field = SERVICE_FIELD_INPUTS.get(name, name)
+            self.add_error(field if field in self.fields else None, messages)
+
     def clean_skin_areas_text(self) -> list[dict[str, Any]]:
         areas = []
         for line in self.cleaned_data["skin_areas_text"].splitlines():
@@ -124,9 +140,7 @@ class ConsultationForm(forms.ModelForm):
         """Cleaned values as the consultation services take them."""
         data = self.cleaned_data
         fields = {name: data[name] for name in EDITABLE_FIELDS - LIST_FIELDS if name in data}
-        fields["diagnoses"] = [
-            code.strip() for code in data["diagnoses_text"].split(",") if code.strip()
-        ]
+        fields["diagnoses"] = data["diagnoses_text"]
         fields["triggers"] = list(data["triggers"])
         fields["pull_test"] = data["pull_test"]
         fields["skin_areas"] = data["skin_areas_text"]

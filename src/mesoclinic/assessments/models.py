@@ -189,7 +189,7 @@ class Consultation(models.Model):
 
     def clean(self) -> None:
         errors: dict[str, list[str]] = {}
-        self.diagnoses = self._checked(errors, "diagnoses", self.diagnoses, _diagnosis)
+        self.diagnoses = self._checked(errors, "diagnoses", self.diagnoses, normalize_diagnosis)
         self.triggers = self._checked(errors, "triggers", self.triggers, _trigger)
         self.pull_test = self._checked(errors, "pull_test", self.pull_test, _pull_site)
         self.skin_areas = self._checked(errors, "skin_areas", self.skin_areas, _skin_area)
@@ -253,7 +253,7 @@ class Consultation(models.Model):
         return pull_test_pattern([site["positive"] for site in self.pull_test_results])
 
 
-def _diagnosis(code) -> str:
+def normalize_diagnosis(code) -> str:
     normalized = normalize_icd10(str(code))
     if not ICD10_PATTERN.match(normalized):
         raise ValueError(f"{code} is not an ICD-10 code (e.g. L64.9).")

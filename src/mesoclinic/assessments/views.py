@@ -27,7 +27,7 @@ def consultation_create(request: AuthenticatedHttpRequest, patient_id: int) -> H
                 actor=request.user, patient=record.patient, fields=form.service_fields()
             )
         except ValidationError as error:
-            form.add_error(None, error)
+            form.add_service_error(error)
         else:
             return redirect("assessments:detail", consultation_id=consultation.pk)
     return _form_page(request, form, record.patient, None)
@@ -46,7 +46,7 @@ def consultation_edit(request: AuthenticatedHttpRequest, consultation_id: int) -
                 actor=request.user, consultation=consultation, fields=form.service_fields()
             )
         except ValidationError as error:
-            form.add_error(None, error)
+            form.add_service_error(error)
         else:
             return redirect("assessments:detail", consultation_id=consultation_id)
     return _form_page(request, form, consultation.patient, consultation)

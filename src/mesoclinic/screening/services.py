@@ -9,6 +9,7 @@ from mesoclinic.accounts.permissions import Permission, require_permission
 from mesoclinic.assessments.models import Consultation
 from mesoclinic.audit.models import AuditAction
 from mesoclinic.audit.services import audit_record
+from mesoclinic.patients.models import Patient
 from mesoclinic.screening.case import (
     AssessmentFacts,
     ConditionFact,
@@ -62,8 +63,10 @@ def case_for_consultation(consultation: Consultation) -> ScreeningCase:
 
 def consultation_screen(*, actor: User, consultation: Consultation) -> ScreeningDecision:
     """Run the rulebook on the consultation with the clinic's policies and keep the result."""
-    patient = consultation.patient
+    # Screen what the record says now, never a copy held in memory since.
+    patient = Patient.objects.select_related("location__group").get(pk=consultation.patient_id)
     require_permission(user=actor, permission=Permission.MEDICAL_HISTORY_VIEW, patient=patient)
+    consultation.patient = patient
     policies = patient.location.group.screening_policies
     result = screen(case_for_consultation(consultation), policies=policies)
     with transaction.atomic():
