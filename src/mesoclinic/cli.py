@@ -235,7 +235,7 @@ def run_seed(arguments: argparse.Namespace) -> int:
     print_line(
         f"{summary.locations} locations, {summary.staff} staff, {summary.patients} patients, "
         f"{summary.conditions} conditions, {summary.medications} medications, "
-        f"{summary.allergies} allergies"
+        f"{summary.allergies} allergies, {summary.consultations} consultations"
     )
     return 0
 

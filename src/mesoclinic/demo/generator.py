@@ -15,11 +15,16 @@ from faker import Faker
 
 from mesoclinic.accounts.models import ClinicGroup, Location, Role, User
 from mesoclinic.accounts.services import location_create, user_create
+from mesoclinic.assessments.models import Consultation
 from mesoclinic.audit.models import AuditAction
 from mesoclinic.audit.services import audit_record
+from mesoclinic.demo.consultations import demo_consultation
 from mesoclinic.patients.icd10 import icd10_title
 from mesoclinic.patients.models import Allergy, Condition, Medication, Patient
 from mesoclinic.patients.services import patient_login_link
+from mesoclinic.screening.engine import screen
+from mesoclinic.screening.models import ScreeningDecision
+from mesoclinic.screening.services import case_from_record
 
 DEMO_PASSWORD = "demo-clinic-2026"  # noqa: S105  (demo data only; printed by `mesoclinic demo`)
 BATCH_SIZE = 2000
@@ -79,6 +84,7 @@ class SeedSummary:
     conditions: int
     medications: int
     allergies: int
+    consultations: int
     logins: list[DemoLogin]
 
 
@@ -105,8 +111,9 @@ def seed_clinic(
             group, location_count or default_location_count(patient_count)
         )
         staff_count, logins = _create_staff(locations, fake)
-    counts = {"patients": 0, "conditions": 0, "medications": 0, "allergies": 0}
-    for batch in _patient_batches(rng, fake, locations, patient_count):
+    counts = {"patients": 0, "conditions": 0, "medications": 0, "allergies": 0, "consultations": 0}
+    practitioners = _practitioners_by_location(locations)
+    for batch in _patient_batches(rng, fake, locations, patient_count, practitioners):
         with transaction.atomic():
             for name, rows in _save_batch(batch).items():
                 counts[name] += rows
@@ -191,14 +198,35 @@ def _create_staff(locations: list[Location], fake: Faker) -> tuple[int, list[Dem
     return count, logins
 
 
+def _practitioners_by_location(locations: list[Location]) -> dict[int, list[int]]:
+    by_location: dict[int, list[int]] = {location.pk: [] for location in locations}
+    staff = User.locations.through.objects.filter(
+        location__in=locations, user__role=Role.PRACTITIONER
+    ).values_list("location_id", "user_id")
+    for location_id, user_id in staff.order_by("user_id"):
+        by_location[location_id].append(user_id)
+    return by_location
+
+
 def _patient_batches(
-    rng: random.Random, fake: Faker, locations: list[Location], total: int
+    rng: random.Random,
+    fake: Faker,
+    locations: list[Location],
+    total: int,
+    practitioners: dict[int, list[int]],
 ) -> Iterator[list[tuple]]:
     batch: list[tuple] = []
     now = timezone.now()
     today = timezone.localdate()
     for _ in range(total):
-        batch.append(_patient_with_history(rng, fake, rng.choice(locations), now, today))
+        location = rng.choice(locations)
+        patient, conditions, medications, allergies = _patient_with_history(
+            rng, fake, location, now, today
+        )
+        consultation = demo_consultation(
+            rng, patient, conditions, rng.choice(practitioners[location.pk])
+        )
+        batch.append((patient, conditions, medications, allergies, consultation))
         if len(batch) == BATCH_SIZE:
             yield batch
             batch = []
@@ -268,7 +296,10 @@ def _patient_with_history(
 def _save_batch(batch: list[tuple]) -> dict[str, int]:
     patients = Patient.objects.bulk_create([patient for patient, *_ in batch])
     history: dict[str, list] = {"conditions": [], "medications": [], "allergies": []}
-    for saved, (_patient, conditions, medications, allergies) in zip(patients, batch, strict=True):
+    consultations = []
+    for saved, (_patient, conditions, medications, allergies, consultation) in zip(
+        patients, batch, strict=True
+    ):
         for name, entries in (
             ("conditions", conditions),
             ("medications", medications),
@@ -277,10 +308,44 @@ def _save_batch(batch: list[tuple]) -> dict[str, int]:
             for entry in entries:
                 entry.patient = saved
                 history[name].append(entry)
+        if consultation is not None:
+            consultation.patient = saved
+            consultations.append((consultation, conditions, medications, allergies))
     Condition.objects.bulk_create(history["conditions"])
     Medication.objects.bulk_create(history["medications"])
     Allergy.objects.bulk_create(history["allergies"])
-    return {"patients": len(patients), **{name: len(rows) for name, rows in history.items()}}
+    _save_screened_consultations(consultations)
+    return {
+        "patients": len(patients),
+        "consultations": len(consultations),
+        **{name: len(rows) for name, rows in history.items()},
+    }
+
+
+def _save_screened_consultations(consultations: list[tuple]) -> None:
+    """Consultations and the engine's decision on each, as the clinic would have recorded them."""
+    Consultation.objects.bulk_create([consultation for consultation, *_ in consultations])
+    screenings = []
+    for consultation, conditions, medications, allergies in consultations:
+        result = screen(
+            case_from_record(
+                consultation=consultation,
+                conditions=conditions,
+                medications=medications,
+                allergies=allergies,
+            )
+        )
+        screenings.append(
+            ScreeningDecision(
+                consultation=consultation,
+                decision=result.decision,
+                result=result.as_contract(),
+                rulebook_version=result.rulebook_version,
+                screened_by_id=consultation.practitioner_id,
+                screened_at=consultation.patient.created_at,
+            )
+        )
+    ScreeningDecision.objects.bulk_create(screenings)
 
 
 def _link_demo_patient(location: Location) -> DemoLogin | None:

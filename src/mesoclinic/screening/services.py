@@ -9,7 +9,7 @@ from mesoclinic.accounts.permissions import Permission, require_permission
 from mesoclinic.assessments.models import Consultation
 from mesoclinic.audit.models import AuditAction
 from mesoclinic.audit.services import audit_record
-from mesoclinic.patients.models import Patient
+from mesoclinic.patients.models import Allergy, Condition, Medication, Patient
 from mesoclinic.screening.case import (
     AssessmentFacts,
     ConditionFact,
@@ -24,6 +24,23 @@ MINIMUM_JUSTIFICATION_LENGTH = 20
 
 def case_for_consultation(consultation: Consultation) -> ScreeningCase:
     """The screening case from the patient's record and the consultation's findings."""
+    patient = consultation.patient
+    return case_from_record(
+        consultation=consultation,
+        conditions=list(patient.conditions.all()),
+        medications=list(patient.medications.all()),
+        allergies=list(patient.allergies.all()),
+    )
+
+
+def case_from_record(
+    *,
+    consultation: Consultation,
+    conditions: list[Condition],
+    medications: list[Medication],
+    allergies: list[Allergy],
+) -> ScreeningCase:
+    """The same, from history entries already in hand (the demo generator builds them)."""
     patient = consultation.patient
 
     def optional(value):
@@ -41,11 +58,10 @@ def case_for_consultation(consultation: Consultation) -> ScreeningCase:
                 breastfeeding=patient.is_breastfeeding,
                 may_become_pregnant=patient.may_become_pregnant,
                 conditions=[
-                    ConditionFact(code=c.icd10_code, controlled=c.is_controlled)
-                    for c in patient.conditions.all()
+                    ConditionFact(code=c.icd10_code, controlled=c.is_controlled) for c in conditions
                 ],
-                medications=[m.name for m in patient.medications.all()],
-                allergies=[a.substance for a in patient.allergies.all()],
+                medications=[m.name for m in medications],
+                allergies=[a.substance for a in allergies],
             ),
             "assessment": AssessmentFacts(
                 diagnoses=list(consultation.diagnoses),

@@ -45,3 +45,21 @@ def test_the_demo_clinic_has_staff_logins_and_patients_with_histories(db):
 
 def test_larger_clinics_get_more_locations(db):
     assert seed_clinic(patient_count=10, seed=1, location_count=5).locations == 5
+
+
+def test_demo_consultations_cover_every_decision_and_are_screened_by_the_engine(db):
+    from collections import Counter
+
+    from mesoclinic.assessments.models import Consultation
+    from mesoclinic.screening.models import ScreeningDecision
+
+    summary = seed_clinic(patient_count=600, seed=3)
+    assert Consultation.objects.count() == summary.consultations > 450
+    decisions = Counter(ScreeningDecision.objects.values_list("decision", flat=True))
+    assert set(decisions) == {"eligible", "eligible_with_precautions", "refer", "contraindicated"}
+    assert decisions["eligible"] > decisions["contraindicated"]
+    pregnant = ScreeningDecision.objects.filter(consultation__patient__is_pregnant=True)
+    assert pregnant.exists()
+    assert set(pregnant.values_list("decision", flat=True)) == {"contraindicated"}
+    staged = Consultation.objects.exclude(norwood_hamilton="").first()
+    assert staged.basp.startswith(("M", "C"))
