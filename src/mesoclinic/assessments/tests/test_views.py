@@ -1,4 +1,6 @@
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from mesoclinic.assessments.models import Consultation
 from mesoclinic.assessments.tests.factories import consult
@@ -95,3 +97,64 @@ def test_the_consultation_page_costs_constant_queries(
         assert client.get(f"/consultations/{consultation.pk}/").status_code == 200
     with django_assert_max_num_queries(14):
         assert client.get(f"/patients/{patient_a.pk}/").status_code == 200
+
+
+def test_the_api_records_lists_and_reads_consultations(
+    client, practitioner, patient_a, django_assert_max_num_queries
+):
+    client.force_login(practitioner)
+    created = client.post(
+        f"/api/v1/patients/{patient_a.pk}/consultations",
+        content_type="application/json",
+        data={
+            "indication": "hair_loss",
+            "diagnoses": ["L64.9"],
+            "follicles_present": True,
+            "scalp_infection": False,
+            "cause_investigated": True,
+        },
+    )
+    assert created.status_code == 201
+    assert created.json()["screening"]["decision"] == "eligible_with_precautions"
+    with CaptureQueriesContext(connection) as one:
+        client.get(f"/api/v1/patients/{patient_a.pk}/consultations")
+    for _ in range(5):
+        consult(practitioner, patient_a)
+    with CaptureQueriesContext(connection) as six:
+        listed = client.get(f"/api/v1/patients/{patient_a.pk}/consultations").json()
+    assert len(listed) == 6
+    assert len(six) == len(one) <= 12
+    assert all(item["screening"]["rulebook_version"] for item in listed)
+
+
+def test_the_api_refuses_bad_findings_with_422(client, practitioner, patient_a):
+    client.force_login(practitioner)
+    response = client.post(
+        f"/api/v1/patients/{patient_a.pk}/consultations",
+        content_type="application/json",
+        data={"indication": "hair_loss", "diagnoses": ["baldness"]},
+    )
+    assert response.status_code == 422
+    assert response.json()["detail"][0]["loc"] == ["body", "diagnoses"]
+    assert Consultation.objects.count() == 0
+
+
+def test_the_api_overrides_with_a_justification(client, practitioner, patient_a):
+    screening = consult(practitioner, patient_a, follicles_present=None).screenings.get()
+    client.force_login(practitioner)
+    response = client.post(
+        f"/api/v1/screenings/{screening.pk}/override",
+        content_type="application/json",
+        data={"decision": "eligible", "justification": "short"},
+    )
+    assert response.status_code == 422
+    response = client.post(
+        f"/api/v1/screenings/{screening.pk}/override",
+        content_type="application/json",
+        data={
+            "decision": "eligible",
+            "justification": "Follicles confirmed on the trichoscopy photo.",
+        },
+    )
+    assert response.status_code == 200
+    assert response.json()["effective_decision"] == "eligible"
