@@ -4,6 +4,7 @@ from django.db.models import Count, Q
 
 from mesoclinic.accounts.models import Location, User
 from mesoclinic.audit.models import AuditAction, AuditEvent
+from mesoclinic.portal.models import ContactRequest
 
 
 @dataclass(frozen=True)
@@ -34,3 +35,11 @@ def refused_access_count(*, user: User) -> int:
     return AuditEvent.objects.filter(
         action=AuditAction.DENIED, location_id__in=user.location_ids
     ).count()
+
+
+def open_contact_requests(*, user: User, limit: int) -> list[ContactRequest]:
+    """Self-assessment visitors waiting for a call back at the user's locations (staff only)."""
+    if not user.is_clinic_staff:
+        return []
+    waiting = ContactRequest.objects.filter(location_id__in=user.location_ids, is_handled=False)
+    return list(waiting.select_related("location")[:limit])

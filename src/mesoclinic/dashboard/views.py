@@ -5,7 +5,11 @@ from django.shortcuts import render
 from mesoclinic.accounts.models import Role
 from mesoclinic.accounts.permissions import Permission, has_permission
 from mesoclinic.audit.selectors import audit_events_for_user
-from mesoclinic.dashboard.selectors import location_figures, refused_access_count
+from mesoclinic.dashboard.selectors import (
+    location_figures,
+    open_contact_requests,
+    refused_access_count,
+)
 from mesoclinic.patients.selectors import patient_list, patients_visible_to
 from mesoclinic.web import AuthenticatedHttpRequest
 
@@ -22,6 +26,7 @@ def home(request: AuthenticatedHttpRequest) -> HttpResponse:
         return render(request, "dashboard/patient.html", context)
     context["locations"] = location_figures(user=user)
     context["recent"] = patient_list(user=user, ordering="newest", limit=RECENT_COUNT).patients
+    context["contact_requests"] = open_contact_requests(user=user, limit=RECENT_COUNT)
     if has_permission(user=user, permission=Permission.AUDIT_VIEW):
         context["audit_events"] = audit_events_for_user(user=user, limit=RECENT_COUNT)
         context["refused_count"] = refused_access_count(user=user)

@@ -99,9 +99,7 @@ def test_the_consultation_page_costs_constant_queries(
         assert client.get(f"/patients/{patient_a.pk}/").status_code == 200
 
 
-def test_the_api_records_lists_and_reads_consultations(
-    client, practitioner, patient_a, django_assert_max_num_queries
-):
+def test_the_api_records_lists_and_reads_consultations(client, practitioner, patient_a):
     client.force_login(practitioner)
     created = client.post(
         f"/api/v1/patients/{patient_a.pk}/consultations",

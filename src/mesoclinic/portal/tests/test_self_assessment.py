@@ -7,6 +7,7 @@ from django.test.utils import CaptureQueriesContext
 from mesoclinic.audit.models import AuditEvent
 from mesoclinic.portal.forms import ContactRequestForm
 from mesoclinic.portal.models import ContactRequest
+from mesoclinic.portal.services import contact_request_create
 
 TODAY = datetime.date(2026, 11, 22)
 
@@ -149,3 +150,27 @@ def test_a_call_back_needs_consent_a_way_to_reach_and_a_real_outcome(
     response = client.post("/check/contact/", {k: v for k, v in data.items() if v is not None})
     assert field in response.context["contact_form"].errors
     assert ContactRequest.objects.count() == 0
+
+
+def test_reception_sees_call_back_requests_for_its_location_only(
+    client, reception, location_a, location_b
+):
+    ContactRequest.objects.create(
+        name="Elif",
+        phone="+90 1",
+        location=location_a,
+        outcome="likely_suitable",
+        agreed_to_contact=True,
+    )
+    ContactRequest.objects.create(
+        name="Burak",
+        phone="+90 2",
+        location=location_b,
+        outcome="likely_suitable",
+        agreed_to_contact=True,
+    )
+    client.force_login(reception)
+    page = client.get("/").content.decode()
+    assert "Call-back requests" in page
+    assert "Elif" in page
+    assert "Burak" not in page
