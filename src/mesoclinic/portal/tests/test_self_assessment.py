@@ -7,7 +7,6 @@ from django.test.utils import CaptureQueriesContext
 from mesoclinic.audit.models import AuditEvent
 from mesoclinic.portal.forms import ContactRequestForm
 from mesoclinic.portal.models import ContactRequest
-from mesoclinic.portal.services import contact_request_create
 
 TODAY = datetime.date(2026, 11, 22)
 
