@@ -8,7 +8,7 @@ from mesoclinic.accounts.models import User
 from mesoclinic.accounts.permissions import Permission, require_permission
 from mesoclinic.assessments.models import Consultation
 from mesoclinic.audit.models import AuditAction
-from mesoclinic.audit.services import audit_record, field_changes, json_value
+from mesoclinic.audit.services import audit_record, audited_update, field_changes, json_value
 from mesoclinic.patients.models import Patient
 from mesoclinic.screening.services import consultation_screen
 
@@ -48,25 +48,15 @@ def consultation_update(
     patient = consultation.patient
     require_permission(user=actor, permission=Permission.MEDICAL_HISTORY_EDIT, patient=patient)
     with transaction.atomic():
-        locked = Consultation.objects.select_for_update().get(pk=consultation.pk)
-        before = _snapshot(locked)
-        for name, value in _editable(fields).items():
-            setattr(locked, name, value)
-        locked.full_clean()
-        changes = field_changes(before, _snapshot(locked))
-        if not changes:
-            return locked
-        locked.save()
-        audit_record(
+        locked, changes = audited_update(
             actor=actor,
-            action=AuditAction.UPDATE,
-            object_type="assessments.consultation",
-            object_id=locked.pk,
+            instance=consultation,
+            fields=_editable(fields),
             patient_id=patient.pk,
             location_id=patient.location_id,
-            changes=changes,
         )
-        consultation_screen(actor=actor, consultation=locked)
+        if changes:
+            consultation_screen(actor=actor, consultation=locked)
     return locked
 
 

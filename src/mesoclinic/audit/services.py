@@ -1,4 +1,5 @@
-from typing import Any
+from collections.abc import Mapping
+from typing import Any, TypeVar
 
 from django.db import models
 
@@ -6,6 +7,7 @@ from mesoclinic.audit.context import current_origin
 from mesoclinic.audit.models import AuditAction, AuditEvent
 
 FieldChanges = dict[str, list[Any]]
+ModelT = TypeVar("ModelT", bound=models.Model)
 
 
 def audit_record(
@@ -60,3 +62,36 @@ def field_changes(before: dict[str, Any], after: dict[str, Any]) -> FieldChanges
         if old != new:
             changes[name] = [old, new]
     return changes
+
+
+def audited_update(
+    *,
+    actor: Any,
+    instance: ModelT,
+    fields: Mapping[str, Any],
+    patient_id: int | None,
+    location_id: int | None,
+) -> tuple[ModelT, FieldChanges]:
+    """Lock the row, apply the fields, validate, save and audit old and new values.
+
+    Runs inside the caller's transaction. Returns the locked row and its changes; when
+    nothing changed, nothing is saved or audited and the changes are empty.
+    """
+    locked = type(instance)._default_manager.select_for_update().get(pk=instance.pk)
+    before = {name: json_value(getattr(locked, name)) for name in fields}
+    for name, value in fields.items():
+        setattr(locked, name, value)
+    locked.full_clean()
+    changes = field_changes(before, {name: json_value(getattr(locked, name)) for name in fields})
+    if changes:
+        locked.save()
+        audit_record(
+            actor=actor,
+            action=AuditAction.UPDATE,
+            object_type=locked._meta.label_lower,
+            object_id=locked.pk,
+            patient_id=patient_id,
+            location_id=location_id,
+            changes=changes,
+        )
+    return locked, changes

@@ -9,7 +9,7 @@ from django.db import transaction
 from mesoclinic.accounts.models import Location, User
 from mesoclinic.accounts.permissions import Permission, require_permission
 from mesoclinic.audit.models import AuditAction
-from mesoclinic.audit.services import audit_record, field_changes, json_value
+from mesoclinic.audit.services import audit_record, audited_update, field_changes, json_value
 from mesoclinic.patients.models import Allergy, Condition, Medication, Patient
 
 DEMOGRAPHIC_FIELDS = frozenset(
@@ -102,24 +102,14 @@ def patient_update(*, actor: User, patient: Patient, fields: Mapping[str, Any]) 
     if new_location is not None and new_location != patient.location:
         require_permission(user=actor, permission=Permission.PATIENT_CREATE, location=new_location)
 
+    location = new_location or patient.location
     with transaction.atomic():
-        locked = Patient.objects.select_for_update().get(pk=patient.pk)
-        before = _snapshot(locked, set(fields))
-        for name, value in fields.items():
-            setattr(locked, name, value)
-        locked.full_clean()
-        changes = field_changes(before, _snapshot(locked, set(fields)))
-        if not changes:
-            return locked
-        locked.save()
-        audit_record(
+        locked, _changes = audited_update(
             actor=actor,
-            action=AuditAction.UPDATE,
-            object_type="patients.patient",
-            object_id=locked.pk,
-            patient_id=locked.pk,
-            location_id=locked.location_id,
-            changes=changes,
+            instance=patient,
+            fields=fields,
+            patient_id=patient.pk,
+            location_id=location.pk,
         )
     return locked
 
