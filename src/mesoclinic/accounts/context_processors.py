@@ -24,6 +24,7 @@ NAVIGATION = [
     NavItem(_("Dashboard"), "dashboard:home"),
     NavItem(_("Patients"), "patients:list", Permission.PATIENT_CREATE),
     NavItem(_("Audit log"), "audit:list", Permission.AUDIT_VIEW),
+    NavItem(_("Screening policies"), "screening:policies", Permission.CLINIC_SETTINGS_EDIT),
 ]
 
 

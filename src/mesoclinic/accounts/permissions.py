@@ -24,6 +24,7 @@ class Permission(StrEnum):
     MEDICAL_HISTORY_EDIT = "medical_history.edit"
     AUDIT_VIEW = "audit.view"
     SCREENING_OVERRIDE = "screening.override"  # a clinician overrules the rule engine
+    CLINIC_SETTINGS_EDIT = "clinic.settings.edit"
 
 
 ROLE_PERMISSIONS: dict[str, frozenset[Permission]] = {
@@ -49,6 +50,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[Permission]] = {
             Permission.MEDICAL_HISTORY_VIEW,
             Permission.MEDICAL_HISTORY_EDIT,
             Permission.AUDIT_VIEW,
+            Permission.CLINIC_SETTINGS_EDIT,
         }
     ),
     Role.PATIENT: frozenset({Permission.PATIENT_VIEW, Permission.MEDICAL_HISTORY_VIEW}),

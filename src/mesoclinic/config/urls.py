@@ -10,6 +10,7 @@ urlpatterns = [
     path("audit/", include("mesoclinic.audit.urls")),
     path("", include("mesoclinic.assessments.urls")),
     path("check/", include("mesoclinic.portal.urls")),
+    path("screening/", include("mesoclinic.screening.urls")),
     path("api/v1/", api.urls),
     path("api/docs", RedirectView.as_view(url="/api/v1/docs", permanent=False)),
 ]

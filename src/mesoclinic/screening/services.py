@@ -1,10 +1,12 @@
 """Screening a stored consultation, and a clinician's justified override."""
 
+from typing import Any
+
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from mesoclinic.accounts.models import User
+from mesoclinic.accounts.models import ClinicGroup, User
 from mesoclinic.accounts.permissions import Permission, require_permission
 from mesoclinic.assessments.models import Consultation
 from mesoclinic.audit.models import AuditAction
@@ -142,3 +144,24 @@ def screening_override(
             details={"justification": justification, "engine_decision": locked.decision},
         )
     return locked
+
+
+def screening_policies_set(*, actor: User, policies: dict[str, Any]) -> ClinicGroup:
+    """A manager sets the clinic group's choices for the rulebook's configurable items."""
+    require_permission(user=actor, permission=Permission.CLINIC_SETTINGS_EDIT)
+    if actor.clinic_group_id is None:
+        raise ValidationError("This login belongs to no clinic group.")
+    with transaction.atomic():
+        group = ClinicGroup.objects.select_for_update().get(pk=actor.clinic_group_id)
+        before = dict(group.screening_policies)
+        group.screening_policies = dict(policies)
+        group.full_clean()
+        group.save(update_fields=["screening_policies"])
+        audit_record(
+            actor=actor,
+            action=AuditAction.UPDATE,
+            object_type="accounts.clinicgroup",
+            object_id=group.pk,
+            changes={"screening_policies": [before, group.screening_policies]},
+        )
+    return group
