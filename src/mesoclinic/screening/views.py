@@ -1,3 +1,6 @@
+from collections.abc import Callable
+from typing import Any
+
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -13,6 +16,12 @@ from mesoclinic.screening.services import screening_policies_set
 from mesoclinic.web import AuthenticatedHttpRequest
 
 
+def coerce_like(example: Any) -> Callable[[str], Any]:
+    """Turn a posted string back into the type of the policy's default (e.g. 16, not "16")."""
+    kind = type(example)
+    return lambda value: kind(value)
+
+
 class PoliciesForm(forms.Form):
     """One choice per configurable rulebook item, limited to the values the rulebook allows."""
 
@@ -22,7 +31,7 @@ class PoliciesForm(forms.Form):
             self.fields[name] = forms.TypedChoiceField(
                 label=name.replace("_", " ").capitalize(),
                 choices=[(str(value), str(value).replace("_", " ")) for value in policy.allowed],
-                coerce=lambda value, kind=type(policy.default): kind(value),
+                coerce=coerce_like(policy.default),
                 initial=str(current[name]),
                 help_text=f"{_('Default')}: {policy.default}. {policy.source}",
             )
