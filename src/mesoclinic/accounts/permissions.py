@@ -25,6 +25,8 @@ class Permission(StrEnum):
     AUDIT_VIEW = "audit.view"
     SCREENING_OVERRIDE = "screening.override"  # a clinician overrules the rule engine
     CLINIC_SETTINGS_EDIT = "clinic.settings.edit"
+    STOCK_USE = "stock.use"  # open, use and discard vials
+    STOCK_MANAGE = "stock.manage"  # products, deliveries, returns, stock counts
 
 
 ROLE_PERMISSIONS: dict[str, frozenset[Permission]] = {
@@ -36,6 +38,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[Permission]] = {
             Permission.MEDICAL_HISTORY_VIEW,
             Permission.MEDICAL_HISTORY_EDIT,
             Permission.SCREENING_OVERRIDE,
+            Permission.STOCK_USE,
         }
     ),
     # Reception registers patients and keeps contact details; clinical history is not theirs.
@@ -51,6 +54,8 @@ ROLE_PERMISSIONS: dict[str, frozenset[Permission]] = {
             Permission.MEDICAL_HISTORY_EDIT,
             Permission.AUDIT_VIEW,
             Permission.CLINIC_SETTINGS_EDIT,
+            Permission.STOCK_USE,
+            Permission.STOCK_MANAGE,
         }
     ),
     Role.PATIENT: frozenset({Permission.PATIENT_VIEW, Permission.MEDICAL_HISTORY_VIEW}),

@@ -31,6 +31,7 @@ INSTALLED_APPS = [
     "mesoclinic.patients",
     "mesoclinic.assessments",
     "mesoclinic.screening",
+    "mesoclinic.formulary",
     "mesoclinic.portal",
     "mesoclinic.dashboard",
 ]
