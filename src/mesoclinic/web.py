@@ -2,9 +2,13 @@
 
 from typing import TYPE_CHECKING
 
+from django import forms
 from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
 
 if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
     from mesoclinic.accounts.models import User
 
 
@@ -18,3 +22,13 @@ class AuthenticatedHttpRequest(HttpRequest):
     """The request type of a view behind @login_required: its user is a real User."""
 
     user: "User"
+
+
+def yes_no_unknown_field(
+    label: "StrOrPromise", *, unknown_label: "StrOrPromise"
+) -> forms.NullBooleanField:
+    """Yes, no, or not known yet. Django's null-boolean select shows a stored True or False as
+    selected; a plain choice field would show it as unknown, and saving would erase it."""
+    widget = forms.NullBooleanSelect()
+    widget.choices = [("unknown", unknown_label), ("true", _("Yes")), ("false", _("No"))]
+    return forms.NullBooleanField(label=label, required=False, widget=widget)

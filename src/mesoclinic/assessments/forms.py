@@ -17,10 +17,10 @@ from mesoclinic.assessments.models import (
 )
 from mesoclinic.assessments.services import EDITABLE_FIELDS
 from mesoclinic.screening.models import Decision
+from mesoclinic.web import yes_no_unknown_field
 
 SERVICE_FIELD_INPUTS = {"diagnoses": "diagnoses_text", "skin_areas": "skin_areas_text"}
 LIST_FIELDS = frozenset({"diagnoses", "triggers", "pull_test", "scalp_map", "skin_areas"})
-YES_NO_UNKNOWN = [("", _("Not examined")), ("true", _("Yes")), ("false", _("No"))]
 NULLABLE_YES_NO = ("family_history", "cause_investigated", "follicles_present", "scalp_infection")
 
 
@@ -62,12 +62,9 @@ class ConsultationForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         consultation: Consultation = self.instance
         for name in NULLABLE_YES_NO:
-            self.fields[name] = forms.TypedChoiceField(
-                label=capfirst(cast(models.Field, Consultation._meta.get_field(name)).verbose_name),
-                choices=YES_NO_UNKNOWN,
-                coerce=lambda value: value == "true",
-                empty_value=None,
-                required=False,
+            model_field = cast(models.Field, Consultation._meta.get_field(name))
+            self.fields[name] = yes_no_unknown_field(
+                capfirst(model_field.verbose_name), unknown_label=_("Not examined")
             )
         pulled = {site["site"]: site for site in consultation.pull_test}
         for site in PULL_TEST_SITES:
@@ -93,9 +90,6 @@ class ConsultationForm(forms.ModelForm):
             self.initial["skin_areas_text"] = "\n".join(
                 f"{area['area']}: {area['size_cm2']}" for area in consultation.skin_areas
             )
-            for name in NULLABLE_YES_NO:
-                value = getattr(consultation, name)
-                self.initial[name] = "" if value is None else str(value).lower()
 
     def clean_diagnoses_text(self) -> list[str]:
         codes = [code.strip() for code in self.cleaned_data["diagnoses_text"].split(",")]

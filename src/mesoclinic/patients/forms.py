@@ -9,11 +9,12 @@ from mesoclinic.accounts.models import Location, User
 from mesoclinic.patients.icd10 import normalize_icd10
 from mesoclinic.patients.models import Allergy, Condition, Medication, Patient
 from mesoclinic.patients.services import DEMOGRAPHIC_FIELDS, MEDICAL_FIELDS
+from mesoclinic.web import yes_no_unknown_field
 
 if TYPE_CHECKING:
-    from django_stubs_ext import StrOrPromise
+    pass
 
-YES_NO_UNKNOWN = [("", _("Not asked")), ("true", _("Yes")), ("false", _("No"))]
+NOT_ASKED = _("Not asked")
 
 FIELD_ORDER = [
     "location",
@@ -38,22 +39,12 @@ FIELD_ORDER = [
 ]
 
 
-def yes_no_unknown_field(label: StrOrPromise) -> forms.TypedChoiceField:
-    return forms.TypedChoiceField(
-        label=label,
-        choices=YES_NO_UNKNOWN,
-        coerce=lambda value: value == "true",
-        empty_value=None,
-        required=False,
-    )
-
-
 class PatientForm(forms.ModelForm):
     """Demographics for every staff role; medical facts only for roles that may edit them."""
 
-    is_pregnant = yes_no_unknown_field(_("Pregnant"))
-    is_breastfeeding = yes_no_unknown_field(_("Breastfeeding"))
-    may_become_pregnant = yes_no_unknown_field(_("May become pregnant"))
+    is_pregnant = yes_no_unknown_field(_("Pregnant"), unknown_label=NOT_ASKED)
+    is_breastfeeding = yes_no_unknown_field(_("Breastfeeding"), unknown_label=NOT_ASKED)
+    may_become_pregnant = yes_no_unknown_field(_("May become pregnant"), unknown_label=NOT_ASKED)
 
     class Meta:
         model = Patient
@@ -84,7 +75,7 @@ class ConditionForm(forms.ModelForm):
         fields = ["icd10_code", "description", "is_controlled"]
         widgets = {"icd10_code": forms.TextInput(attrs={"list": "icd10-codes", "size": 8})}
 
-    is_controlled = yes_no_unknown_field(_("Controlled"))
+    is_controlled = yes_no_unknown_field(_("Controlled"), unknown_label=NOT_ASKED)
 
     def clean_icd10_code(self) -> str:
         return normalize_icd10(self.cleaned_data["icd10_code"])

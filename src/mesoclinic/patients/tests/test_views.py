@@ -157,3 +157,23 @@ def test_list_and_record_pages_cost_constant_queries(
         assert client.get(f"/patients/{Patient.objects.first().pk}/").status_code == 200
     with django_assert_max_num_queries(12):
         assert client.get("/").status_code == 200
+
+
+def test_the_edit_form_keeps_a_recorded_pregnancy_when_saved_unchanged(
+    client, practitioner, patient_a
+):
+    from mesoclinic.patients.services import patient_update
+
+    patient_update(actor=practitioner, patient=patient_a, fields={"is_pregnant": True})
+    client.force_login(practitioner)
+    form = client.get(f"/patients/{patient_a.pk}/edit/").context["form"]
+    assert '<option value="true" selected>Yes</option>' in str(form["is_pregnant"])
+    data = {
+        name: value
+        for name, value in ((field.name, field.value()) for field in form)
+        if value is not None
+    }
+    data["is_pregnant"], data["location"] = "true", patient_a.location_id
+    assert client.post(f"/patients/{patient_a.pk}/edit/", data).status_code == 302
+    patient_a.refresh_from_db()
+    assert patient_a.is_pregnant is True
