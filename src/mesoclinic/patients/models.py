@@ -113,10 +113,6 @@ class Patient(models.Model):
     def full_name(self) -> str:
         return f"{self.given_name} {self.family_name}"
 
-    def age_on(self, day: datetime.date) -> int:
-        had_birthday = (day.month, day.day) >= (self.birth_date.month, self.birth_date.day)
-        return day.year - self.birth_date.year - (0 if had_birthday else 1)
-
 
 class Condition(models.Model):
     """A diagnosis or illness in the patient's history, coded in ICD-10."""
