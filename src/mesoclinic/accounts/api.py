@@ -1,9 +1,10 @@
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from django.utils import timezone
 from ninja import Router, Schema
 from ninja.security import HttpBearer
 
-from mesoclinic.accounts.models import ApiToken, User
+from mesoclinic.accounts.models import ApiToken, Location, User
 
 
 class ApiTokenAuth(HttpBearer):
@@ -20,6 +21,14 @@ class ApiTokenAuth(HttpBearer):
         ApiToken.objects.filter(pk=api_token.pk).update(last_used_at=timezone.now())
         request.user = api_token.user
         return api_token.user
+
+
+def location_from_body(location_id: int) -> Location:
+    """The location a request body names, or a 422 on its location_id field."""
+    location = Location.objects.filter(pk=location_id).first()
+    if location is None:
+        raise ValidationError({"location_id": [f"There is no location {location_id}."]})
+    return location
 
 
 router = Router(tags=["accounts"])

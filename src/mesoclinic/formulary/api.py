@@ -7,7 +7,8 @@ from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from ninja import Field, Router, Schema, Status
 
-from mesoclinic.accounts.models import Location, User
+from mesoclinic.accounts.api import location_from_body
+from mesoclinic.accounts.models import User
 from mesoclinic.formulary import selectors, services
 from mesoclinic.formulary.catalog import ingredient_catalog
 from mesoclinic.formulary.models import Lot, Product
@@ -109,13 +110,6 @@ def _user(request: HttpRequest) -> User:
     return request.auth  # type: ignore[attr-defined]
 
 
-def _location(location_id: int) -> Location:
-    location = Location.objects.filter(pk=location_id).first()
-    if location is None:
-        raise ValidationError({"location_id": [f"There is no location {location_id}."]})
-    return location
-
-
 def _lot(lot_id: int) -> Lot:
     lot = Lot.objects.select_related("product").filter(pk=lot_id).first()
     if lot is None:
@@ -160,7 +154,7 @@ def create_product(request: HttpRequest, payload: ProductIn) -> Status:
 
 @router.post("/stock/receive", response={201: MovementOut}, summary="Book a delivery")
 def receive(request: HttpRequest, payload: ReceiveIn) -> Status:
-    user, location = _user(request), _location(payload.location_id)
+    user, location = _user(request), location_from_body(payload.location_id)
     if payload.label:
         movement = services.stock_receive_from_label(
             actor=user,
@@ -200,7 +194,7 @@ def receive(request: HttpRequest, payload: ReceiveIn) -> Status:
 def withdraw(request: HttpRequest, payload: WithdrawIn) -> Status:
     movement = services.stock_withdraw(
         actor=_user(request),
-        location=_location(payload.location_id),
+        location=location_from_body(payload.location_id),
         lot=_lot(payload.lot_id),
         quantity=payload.quantity,
         kind=payload.kind,
@@ -213,7 +207,7 @@ def withdraw(request: HttpRequest, payload: WithdrawIn) -> Status:
 def adjust(request: HttpRequest, payload: AdjustIn) -> Status:
     movement = services.stock_adjust(
         actor=_user(request),
-        location=_location(payload.location_id),
+        location=location_from_body(payload.location_id),
         lot=_lot(payload.lot_id),
         change=payload.change,
         reason=payload.reason,
@@ -224,14 +218,16 @@ def adjust(request: HttpRequest, payload: AdjustIn) -> Status:
 @router.post("/vials/open", response={201: OpenedVialOut}, summary="Open a multi-dose vial")
 def open_vial(request: HttpRequest, payload: OpenIn) -> Status:
     vial = services.vial_open(
-        actor=_user(request), location=_location(payload.location_id), lot=_lot(payload.lot_id)
+        actor=_user(request),
+        location=location_from_body(payload.location_id),
+        lot=_lot(payload.lot_id),
     )
     return Status(201, vial)
 
 
 @router.get("/stock", response=list[StockLineOut], summary="Vials on hand at a location")
 def stock(request: HttpRequest, location_id: int) -> list:
-    lines = selectors.stock_levels(user=_user(request), location=_location(location_id))
+    lines = selectors.stock_levels(user=_user(request), location=location_from_body(location_id))
     return [
         {
             "lot_id": line.lot.pk,

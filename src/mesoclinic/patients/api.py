@@ -1,11 +1,11 @@
 import datetime
 from typing import Any, Literal
 
-from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema, Status
 
-from mesoclinic.accounts.models import Location, User
+from mesoclinic.accounts.api import location_from_body
+from mesoclinic.accounts.models import User
 from mesoclinic.patients import selectors, services
 from mesoclinic.patients.models import Allergy, Condition, Medication, Patient
 
@@ -146,17 +146,10 @@ def _user(request: HttpRequest) -> User:
     return request.auth  # type: ignore[attr-defined]
 
 
-def _location(location_id: int) -> Location:
-    location = Location.objects.filter(pk=location_id).first()
-    if location is None:
-        raise ValidationError({"location": [f"There is no location {location_id}."]})
-    return location
-
-
 def _patient_fields(payload: dict[str, Any]) -> dict[str, Any]:
     fields = dict(payload)
     if "location_id" in fields:
-        fields["location"] = _location(fields.pop("location_id"))
+        fields["location"] = location_from_body(fields.pop("location_id"))
     return fields
 
 
