@@ -27,6 +27,8 @@ class Permission(StrEnum):
     CLINIC_SETTINGS_EDIT = "clinic.settings.edit"
     STOCK_USE = "stock.use"  # open, use and discard vials
     STOCK_MANAGE = "stock.manage"  # products, deliveries, returns, stock counts
+    FORMULATION_PRESCRIBE = "formulation.prescribe"  # compose a patient's cocktail
+    FORMULATION_TEMPLATE_EDIT = "formulation.template.edit"  # the clinic's template cocktails
 
 
 ROLE_PERMISSIONS: dict[str, frozenset[Permission]] = {
@@ -39,6 +41,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[Permission]] = {
             Permission.MEDICAL_HISTORY_EDIT,
             Permission.SCREENING_OVERRIDE,
             Permission.STOCK_USE,
+            Permission.FORMULATION_PRESCRIBE,
         }
     ),
     # Reception registers patients and keeps contact details; clinical history is not theirs.
@@ -56,6 +59,8 @@ ROLE_PERMISSIONS: dict[str, frozenset[Permission]] = {
             Permission.CLINIC_SETTINGS_EDIT,
             Permission.STOCK_USE,
             Permission.STOCK_MANAGE,
+            Permission.FORMULATION_PRESCRIBE,
+            Permission.FORMULATION_TEMPLATE_EDIT,
         }
     ),
     Role.PATIENT: frozenset({Permission.PATIENT_VIEW, Permission.MEDICAL_HISTORY_VIEW}),

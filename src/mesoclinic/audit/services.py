@@ -71,6 +71,7 @@ def audited_update(
     fields: Mapping[str, Any],
     patient_id: int | None,
     location_id: int | None,
+    details: dict[str, Any] | None = None,
 ) -> tuple[ModelT, FieldChanges]:
     """Lock the row, apply the fields, validate, save and audit old and new values.
 
@@ -93,5 +94,6 @@ def audited_update(
             patient_id=patient_id,
             location_id=location_id,
             changes=changes,
+            details=details,
         )
     return locked, changes

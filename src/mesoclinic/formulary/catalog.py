@@ -1,6 +1,7 @@
 """The ingredient catalog (data/ingredients.yaml): names, classes, sources; checked at start."""
 
 from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
 from functools import cache
 from pathlib import Path
 
@@ -15,6 +16,8 @@ class Ingredient:
     name: str
     ingredient_class: str
     source: str
+    # The concentration range a formulation may hold, where the source gives one.
+    percent_range: tuple[Decimal, Decimal] | None = None
 
 
 @dataclass(frozen=True)
@@ -42,11 +45,26 @@ def parse_catalog(text: str, origin: str) -> IngredientCatalog:
         if name in ingredients:
             raise ImproperlyConfigured(f"{where}: listed twice")
         ingredients[name] = Ingredient(
-            name=name, ingredient_class=entry["class"], source=entry["source"]
+            name=name,
+            ingredient_class=entry["class"],
+            source=entry["source"],
+            percent_range=_percent_range(entry.get("percent_range"), where),
         )
     return IngredientCatalog(
         version=str(document["version"]), classes=classes, ingredients=ingredients
     )
+
+
+def _percent_range(value, where: str) -> tuple[Decimal, Decimal] | None:
+    if value is None:
+        return None
+    try:
+        low, high = (Decimal(str(bound)) for bound in value)
+    except (TypeError, ValueError, InvalidOperation):
+        raise ImproperlyConfigured(f"{where}: percent_range must be [low, high]") from None
+    if not 0 < low <= high <= 100:
+        raise ImproperlyConfigured(f"{where}: percent_range must have 0 < low <= high <= 100")
+    return low, high
 
 
 @cache

@@ -2,14 +2,20 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import MinValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from mesoclinic.accounts.models import Location
+from mesoclinic.accounts.models import ClinicGroup, Location
+from mesoclinic.assessments.models import Consultation, Indication, Modality
 from mesoclinic.formulary.catalog import ingredient_catalog
+from mesoclinic.patients.models import Patient
+from mesoclinic.screening.models import Decision
+
+# A sanity bound on what one session may inject; clinical.md §1 gives ~2–5 mL as usual.
+MAXIMUM_VOLUME_ML_PER_SESSION = Decimal(20)
 
 
 def validate_ingredient(name: str) -> None:
@@ -182,3 +188,141 @@ class OpenedVial(models.Model):
 
     def is_usable_at(self, moment) -> bool:
         return not self.is_finished and moment <= self.usable_until
+
+
+class Formulation(models.Model):
+    """A cocktail of catalog ingredients with a volume per session.
+
+    Without a patient it is one of the clinic's templates ("vitamin cocktail"); with one it
+    is that patient's composition, saved only after the screening engine re-checked it
+    against the patient's consultation and record. Neither kind is edited once saved: a
+    change is a new formulation, so every session points at what was actually checked.
+    """
+
+    clinic_group = models.ForeignKey(
+        ClinicGroup, on_delete=models.PROTECT, related_name="formulations"
+    )
+    patient = models.ForeignKey(
+        Patient, on_delete=models.PROTECT, null=True, blank=True, related_name="formulations"
+    )
+    template = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="compositions",
+        help_text=_("The clinic template this composition started from"),
+    )
+    consultation = models.ForeignKey(
+        Consultation,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="formulations",
+        help_text=_("The consultation it was checked against"),
+    )
+    name = models.CharField(_("name"), max_length=150)
+    indication = models.CharField(_("indication"), max_length=20, choices=Indication.choices)
+    modality = models.CharField(_("modality"), max_length=10, choices=Modality.choices)
+    volume_ml_per_session = models.DecimalField(
+        _("volume per session (mL)"),
+        max_digits=5,
+        decimal_places=2,
+        validators=[
+            MinValueValidator(Decimal("0.1")),
+            MaxValueValidator(MAXIMUM_VOLUME_ML_PER_SESSION),
+        ],
+    )
+    notes = models.TextField(_("notes"), blank=True)
+    is_active = models.BooleanField(_("in use"), default=True)
+    screening_decision = models.CharField(
+        _("screening decision"), max_length=30, choices=Decision.choices, blank=True
+    )
+    screening_result = models.JSONField(_("screening result"), null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["clinic_group", "name"],
+                condition=Q(patient__isnull=True),
+                name="template_name_once_per_group",
+                violation_error_message=_("A template with this name already exists."),
+            ),
+            # A patient's composition always carries the check it passed; a template never.
+            models.CheckConstraint(
+                condition=(
+                    Q(patient__isnull=True, consultation__isnull=True, screening_decision="")
+                    | Q(patient__isnull=False, consultation__isnull=False)
+                    & ~Q(screening_decision="")
+                ),
+                name="patient_formulation_is_screened",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.volume_ml_per_session} mL)"
+
+    @property
+    def is_template(self) -> bool:
+        return self.patient_id is None
+
+    def ingredient_names(self) -> list[str]:
+        return [part.ingredient for part in self.ingredients.all()]
+
+
+class FormulationIngredient(models.Model):
+    """One ingredient of a formulation and its concentration in the mix."""
+
+    formulation = models.ForeignKey(
+        Formulation, on_delete=models.CASCADE, related_name="ingredients"
+    )
+    ingredient = models.CharField(_("ingredient"), max_length=100, validators=[validate_ingredient])
+    concentration_percent = models.DecimalField(
+        _("concentration (%)"),
+        max_digits=7,
+        decimal_places=4,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal("0.0001")), MaxValueValidator(Decimal(100))],
+    )
+
+    class Meta:
+        ordering = ["ingredient"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["formulation", "ingredient"], name="ingredient_once_per_formulation"
+            )
+        ]
+
+    def __str__(self) -> str:
+        strength = (
+            f" {self.concentration_percent.normalize()}%"
+            if self.concentration_percent is not None
+            else ""
+        )
+        return f"{self.ingredient}{strength}"
+
+    def clean(self) -> None:
+        known = ingredient_catalog().ingredients.get(self.ingredient)
+        if known is None or known.percent_range is None or self.concentration_percent is None:
+            return
+        low, high = known.percent_range
+        if not low <= self.concentration_percent <= high:
+            raise ValidationError(
+                {
+                    "concentration_percent": _(
+                        "%(name)s is used at %(low)s–%(high)s%% (%(source)s)."
+                    )
+                    % {
+                        "name": self.ingredient,
+                        "low": low.normalize(),
+                        "high": high.normalize(),
+                        "source": known.source,
+                    }
+                }
+            )

@@ -1,12 +1,28 @@
 import datetime
 from dataclasses import dataclass
+from typing import cast
 
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Sum
+from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from mesoclinic.accounts.models import Location, User
 from mesoclinic.accounts.permissions import Permission, require_permission
-from mesoclinic.formulary.models import Lot, OpenedVial, StockMovement
+from mesoclinic.assessments.models import Consultation
+from mesoclinic.audit.models import AuditAction
+from mesoclinic.audit.services import audit_record
+from mesoclinic.formulary.composition import (
+    Composition,
+    FormulationCheck,
+    blocking_reasons,
+    formulation_build,
+)
+from mesoclinic.formulary.models import Formulation, Lot, OpenedVial, StockMovement
+from mesoclinic.patients.models import Patient
+from mesoclinic.screening.case import FormulationFacts
+from mesoclinic.screening.engine import screen
+from mesoclinic.screening.services import case_for_consultation
 
 EXPIRY_WARNING_DAYS = 30
 OPENED_VIAL_WARNING_HOURS = 24
@@ -65,3 +81,119 @@ def stock_warnings(
         expiring=[line for line in lines if line.days_to_expiry <= within_days],
         opened_vials_ending=list(vials),
     )
+
+
+def formulation_templates(*, user: User, include_stopped: bool = False) -> list[Formulation]:
+    """The clinic group's template cocktails with their ingredients, in two queries."""
+    if not user.is_clinic_staff:
+        raise PermissionDenied("Templates are for clinic staff.")
+    templates = Formulation.objects.filter(
+        clinic_group_id=user.clinic_group_id, patient__isnull=True
+    )
+    if not include_stopped:
+        templates = templates.filter(is_active=True)
+    return list(templates.prefetch_related("ingredients").order_by("name"))
+
+
+def formulation_template_get(*, user: User, template_id: int) -> Formulation:
+    """One of the user's clinic group's templates, or 404."""
+    if not user.is_clinic_staff:
+        raise PermissionDenied("Templates are for clinic staff.")
+    return get_object_or_404(
+        Formulation.objects.prefetch_related("ingredients"),
+        pk=template_id,
+        clinic_group_id=user.clinic_group_id,
+        patient__isnull=True,
+    )
+
+
+def formulations_for_patient(*, user: User, patient: Patient) -> list[Formulation]:
+    """A patient's formulations, newest first, in two queries; audited as a list."""
+    require_permission(user=user, permission=Permission.MEDICAL_HISTORY_VIEW, patient=patient)
+    formulations = list(
+        Formulation.objects.filter(patient=patient)
+        .select_related("created_by", "template")
+        .prefetch_related("ingredients")
+    )
+    audit_record(
+        actor=user,
+        action=AuditAction.LIST,
+        object_type="formulary.formulation",
+        patient_id=patient.pk,
+        location_id=patient.location_id,
+        details={"count": len(formulations)},
+    )
+    return formulations
+
+
+def formulation_get_for_user(*, user: User, formulation_id: int) -> Formulation:
+    """One patient's formulation, or 404, or PermissionDenied (audited)."""
+    formulation = get_object_or_404(
+        Formulation.objects.filter(patient__isnull=False)
+        .select_related("patient", "created_by", "template", "consultation")
+        .prefetch_related("ingredients"),
+        pk=formulation_id,
+    )
+    patient = cast(Patient, formulation.patient)  # only patients' formulations are fetched
+    require_permission(user=user, permission=Permission.MEDICAL_HISTORY_VIEW, patient=patient)
+    audit_record(
+        actor=user,
+        action=AuditAction.READ,
+        object_type="formulary.formulation",
+        object_id=formulation.pk,
+        patient_id=patient.pk,
+        location_id=patient.location_id,
+    )
+    return formulation
+
+
+def formulation_check(
+    *, user: User, patient: Patient, composition: Composition
+) -> tuple[FormulationCheck, Consultation]:
+    """Screen the patient, as their record stands now, with this formulation.
+
+    The case is the patient's latest consultation for the formulation's indication, with
+    the formulation's modality and ingredients; nothing is written but the audit row.
+    """
+    patient = Patient.objects.select_related("location__group").get(pk=patient.pk)
+    require_permission(user=user, permission=Permission.FORMULATION_PRESCRIBE, patient=patient)
+    formulation_build(
+        composition, clinic_group=patient.location.group, created_by=user, patient=patient
+    )
+    consultation = (
+        Consultation.objects.filter(patient=patient, indication=composition.indication)
+        .order_by("-held_on", "-id")
+        .first()
+    )
+    if consultation is None:
+        raise ValidationError(
+            {
+                "indication": [
+                    "Record a consultation for this indication before choosing a formulation."
+                ]
+            }
+        )
+    consultation.patient = patient
+    case = case_for_consultation(consultation).model_copy(
+        update={
+            "modality": composition.modality,
+            "formulation": FormulationFacts(ingredients=composition.ingredient_names()),
+        }
+    )
+    result = screen(case, policies=patient.location.group.screening_policies).as_contract()
+    check = FormulationCheck(
+        result=result, blocking=blocking_reasons(result, consultation.screenings.first())
+    )
+    audit_record(
+        actor=user,
+        action=AuditAction.READ,
+        object_type="formulary.formulation_check",
+        patient_id=patient.pk,
+        location_id=patient.location_id,
+        details={
+            "ingredients": composition.ingredient_names(),
+            "decision": check.decision,
+            "blocking": [reason.rule for reason in check.blocking],
+        },
+    )
+    return check, consultation

@@ -17,9 +17,12 @@ from django.utils import timezone
 from mesoclinic.accounts.models import Location, User
 from mesoclinic.accounts.permissions import Permission, require_permission
 from mesoclinic.audit.models import AuditAction
-from mesoclinic.audit.services import audit_record
+from mesoclinic.audit.services import audit_record, audited_update
+from mesoclinic.formulary.composition import Composition, clean_parts, formulation_build
 from mesoclinic.formulary.gs1 import read_label
 from mesoclinic.formulary.models import (
+    Formulation,
+    FormulationIngredient,
     Lot,
     MovementKind,
     OpenedVial,
@@ -27,7 +30,8 @@ from mesoclinic.formulary.models import (
     ProductIngredient,
     StockMovement,
 )
-from mesoclinic.formulary.selectors import stock_on_hand
+from mesoclinic.formulary.selectors import formulation_check, stock_on_hand
+from mesoclinic.patients.models import Patient
 
 WITHDRAWAL_KINDS = {MovementKind.USED, MovementKind.DISCARDED, MovementKind.RETURNED}
 
@@ -60,14 +64,7 @@ def product_create(
     ]
     if not parts:
         raise ValidationError({"ingredients": ["A product has one ingredient at least."]})
-    errors = {}
-    for position, part in enumerate(parts):
-        try:
-            part.full_clean(exclude=["product"])
-        except ValidationError as error:
-            errors.update({f"ingredients.{position}.{k}": v for k, v in error.message_dict.items()})
-    if errors:
-        raise ValidationError(errors)
+    clean_parts(parts, exclude=["product"])
     with transaction.atomic():
         product.save()
         for part in parts:
@@ -298,3 +295,98 @@ def _valid_gtin(gtin: str) -> str:
         return biip.gtin.Gtin.parse(gtin).value
     except biip.ParseError as error:
         raise ValidationError({"gtin": [f"Not a valid GTIN: {error}"]}) from None
+
+
+def formulation_template_create(*, actor: User, composition: Composition) -> Formulation:
+    """A template cocktail for the actor's clinic group."""
+    require_permission(user=actor, permission=Permission.FORMULATION_TEMPLATE_EDIT)
+    if actor.clinic_group is None:
+        raise ValidationError("This login belongs to no clinic group.")
+    formulation, parts = formulation_build(
+        composition, clinic_group=actor.clinic_group, created_by=actor
+    )
+    with transaction.atomic():
+        _save_with_parts(formulation, parts)
+        audit_record(
+            actor=actor,
+            action=AuditAction.CREATE,
+            object_type="formulary.formulation",
+            object_id=formulation.pk,
+            details={"template": formulation.name, "ingredients": [str(p) for p in parts]},
+        )
+    return formulation
+
+
+def formulation_prescribe(
+    *, actor: User, patient: Patient, composition: Composition, checked_decision: str | None = None
+) -> Formulation:
+    """Give a patient a formulation: re-screened now, refused if the check forbids it.
+
+    `checked_decision` is the decision the prescriber was shown; if the record changed
+    since and the engine now decides otherwise, nothing is saved and they must look again.
+    """
+    # Checked outside the transaction too, so that a refusal's audit row is kept.
+    require_permission(user=actor, permission=Permission.FORMULATION_PRESCRIBE, patient=patient)
+    with transaction.atomic():
+        # Serialise with changes to the record, so the check is of what is saved beside it.
+        patient = Patient.objects.select_for_update().get(pk=patient.pk)
+        check, consultation = formulation_check(
+            user=actor, patient=patient, composition=composition
+        )
+        if checked_decision is not None and checked_decision != check.decision:
+            raise ValidationError(
+                "The screening result changed since it was shown "
+                f"({checked_decision} → {check.decision}); check again before saving."
+            )
+        if not check.can_save:
+            raise ValidationError([f"{reason.message} ({reason.why})" for reason in check.blocking])
+        formulation, parts = formulation_build(
+            composition,
+            clinic_group=patient.location.group,
+            created_by=actor,
+            patient=patient,
+            consultation=consultation,
+        )
+        formulation.screening_decision = check.decision
+        formulation.screening_result = check.result
+        _save_with_parts(formulation, parts)
+        audit_record(
+            actor=actor,
+            action=AuditAction.CREATE,
+            object_type="formulary.formulation",
+            object_id=formulation.pk,
+            patient_id=patient.pk,
+            location_id=patient.location_id,
+            changes={"screening_decision": [None, check.decision]},
+            details={"ingredients": [str(p) for p in parts], "template": composition.template_id},
+        )
+    return formulation
+
+
+def formulation_stop(*, actor: User, formulation: Formulation, reason: str) -> Formulation:
+    """Stop using a formulation (a template, or a patient's); it stays on record."""
+    patient = formulation.patient
+    if patient is None:
+        require_permission(user=actor, permission=Permission.FORMULATION_TEMPLATE_EDIT)
+    else:
+        require_permission(user=actor, permission=Permission.FORMULATION_PRESCRIBE, patient=patient)
+    if not reason.strip():
+        raise ValidationError({"reason": ["Say why it is stopped."]})
+    with transaction.atomic():
+        stopped, _changes = audited_update(
+            actor=actor,
+            instance=formulation,
+            fields={"is_active": False},
+            patient_id=getattr(patient, "pk", None),
+            location_id=getattr(patient, "location_id", None),
+            details={"reason": reason.strip()},
+        )
+    return stopped
+
+
+def _save_with_parts(formulation: Formulation, parts: list[FormulationIngredient]) -> None:
+    formulation.full_clean()
+    formulation.save()
+    for part in parts:
+        part.formulation = formulation
+    FormulationIngredient.objects.bulk_create(parts)

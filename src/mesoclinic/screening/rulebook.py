@@ -12,6 +12,8 @@ from typing import Any
 import yaml
 from django.core.exceptions import ImproperlyConfigured
 
+from mesoclinic.formulary.catalog import ingredient_catalog
+
 RULEBOOK_FILE = Path(__file__).parent / "rules" / "rulebook.yaml"
 
 DECISIONS = ("contraindicated", "refer", "eligible_with_precautions", "eligible")
@@ -134,7 +136,7 @@ def parse_rulebook(text: str, origin: str) -> Rulebook:
         for name, entry in (document.get("code_sets") or {}).items()
     }
     substance_sets = {
-        name: frozenset(str(item).lower() for item in _set_entry(name, entry, "names", origin))
+        name: _substance_set(name, entry, origin)
         for name, entry in (document.get("substance_sets") or {}).items()
     }
     questions = document.get("questions") or {}
@@ -199,6 +201,20 @@ def _set_entry(name: str, entry: Any, key: str, origin: str) -> list:
     if not isinstance(entry, dict) or not entry.get(key) or not entry.get("source"):
         raise RulebookError(f"{origin}: set {name} needs {key} and a source")
     return list(entry[key])
+
+
+def _substance_set(name: str, entry: Any, origin: str) -> frozenset[str]:
+    """Names listed in the rulebook, or every catalog ingredient of one class, so a set of
+    formulation ingredients (the DHT blockers) is kept in one place: the ingredient catalog."""
+    if isinstance(entry, dict) and "ingredient_class" in entry:
+        catalog = ingredient_catalog()
+        wanted = entry["ingredient_class"]
+        if wanted not in catalog.classes or not entry.get("source"):
+            raise RulebookError(f"{origin}: set {name} needs a known ingredient_class and a source")
+        return frozenset(
+            i.name for i in catalog.ingredients.values() if i.ingredient_class == wanted
+        )
+    return frozenset(str(item).lower() for item in _set_entry(name, entry, "names", origin))
 
 
 def _rule(entry: dict, policies: dict[str, Policy], sets: dict[str, dict]) -> Rule:

@@ -56,6 +56,10 @@ def first_rule(document) -> dict:
         (lambda d: first_rule(d).update(colour="red"), "rule pregnancy: unknown keys ['colour']"),
         (lambda d: d["rules"].append(dict(first_rule(d))), "rule ids used twice: ['pregnancy']"),
         (
+            lambda d: d["substance_sets"]["dht_blockers"].update(ingredient_class="potions"),
+            "set dht_blockers needs a known ingredient_class and a source",
+        ),
+        (
             lambda d: d["policies"]["minimum_age"].update(default=12),
             "policy minimum_age: default is not among the allowed values",
         ),
@@ -66,3 +70,7 @@ def test_a_broken_rulebook_names_the_file_and_the_rule(change, message):
         parse_rulebook(broken(change), origin="rulebook.yaml")
     assert str(refused.value).startswith("rulebook.yaml: ")
     assert message in str(refused.value)
+
+
+def test_the_dht_blocker_set_is_every_dht_blocker_of_the_ingredient_catalog():
+    assert rulebook().substance_sets["dht_blockers"] == {"finasteride", "dutasteride"}
