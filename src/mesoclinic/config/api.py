@@ -13,6 +13,7 @@ from mesoclinic.accounts.api import ApiTokenAuth
 from mesoclinic.accounts.api import router as accounts_router
 from mesoclinic.assessments.api import router as assessments_router
 from mesoclinic.audit.api import router as audit_router
+from mesoclinic.formulary.api import patient_router as formulations_router
 from mesoclinic.formulary.api import router as formulary_router
 from mesoclinic.patients.api import router as patients_router
 from mesoclinic.screening.api import router as screening_router
@@ -34,6 +35,7 @@ api.add_router("/audit", audit_router)
 api.add_router("/screening", screening_router)
 api.add_router("/", assessments_router)
 api.add_router("/formulary", formulary_router)
+api.add_router("/", formulations_router)
 
 
 @api.exception_handler(ValidationError)

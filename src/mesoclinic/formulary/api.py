@@ -11,7 +11,9 @@ from mesoclinic.accounts.api import location_from_body
 from mesoclinic.accounts.models import User
 from mesoclinic.formulary import selectors, services
 from mesoclinic.formulary.catalog import ingredient_catalog
-from mesoclinic.formulary.models import Lot, Product
+from mesoclinic.formulary.composition import Composition
+from mesoclinic.formulary.models import Formulation, Lot, Product
+from mesoclinic.patients.selectors import patient_get_for_user
 
 router = Router(tags=["formulary"])
 
@@ -239,3 +241,167 @@ def stock(request: HttpRequest, location_id: int) -> list:
         }
         for line in lines
     ]
+
+
+# Formulations: the clinic's templates and patients' compositions.
+patient_router = Router(tags=["formulations"])
+
+
+class FormulationIngredientIn(Schema):
+    ingredient: str
+    concentration_percent: Decimal | None = Field(default=None, gt=0, le=100)
+
+
+class FormulationIn(Schema):
+    name: str = Field(min_length=1, max_length=150)
+    indication: Literal["hair_loss", "skin_rejuvenation", "fat_reduction", "cellulite"]
+    modality: Literal["cocktail", "prp"] = "cocktail"
+    volume_ml_per_session: Decimal = Field(gt=0)
+    ingredients: list[FormulationIngredientIn] = Field(min_length=1)
+    notes: str = ""
+    template_id: int | None = None
+
+
+class PrescriptionIn(FormulationIn):
+    checked_decision: str | None = Field(
+        default=None,
+        description="The decision the prescriber was shown; refused if it has changed since",
+    )
+
+
+class FormulationOut(Schema):
+    id: int
+    name: str
+    indication: str
+    modality: str
+    volume_ml_per_session: Decimal
+    ingredients: list[FormulationIngredientIn]
+    notes: str
+    is_active: bool
+    template_id: int | None
+    patient_id: int | None
+    consultation_id: int | None
+    screening_decision: str
+    screening_result: dict | None
+    created_at: datetime.datetime
+
+
+class BlockingReasonOut(Schema):
+    rule: str
+    decision: str
+    message: str
+    why: str
+
+
+class CheckOut(Schema):
+    decision: str
+    can_save: bool
+    blocking: list[BlockingReasonOut]
+    consultation_id: int
+    result: dict
+
+
+class StopIn(Schema):
+    reason: str
+
+
+def _composition(payload: FormulationIn) -> Composition:
+    return Composition(
+        name=payload.name,
+        indication=payload.indication,
+        modality=payload.modality,
+        volume_ml_per_session=payload.volume_ml_per_session,
+        ingredients=tuple((i.ingredient, i.concentration_percent) for i in payload.ingredients),
+        notes=payload.notes,
+        template_id=payload.template_id,
+    )
+
+
+def _formulation_out(formulation: Formulation) -> Formulation:
+    return Formulation.objects.prefetch_related("ingredients").get(pk=formulation.pk)
+
+
+@router.get("/templates", response=list[FormulationOut], summary="The clinic's template cocktails")
+def list_templates(request: HttpRequest) -> list:
+    return selectors.formulation_templates(user=_user(request))
+
+
+@router.post("/templates", response={201: FormulationOut}, summary="Add a template (managers)")
+def create_template(request: HttpRequest, payload: FormulationIn) -> Status:
+    template = services.formulation_template_create(
+        actor=_user(request), composition=_composition(payload)
+    )
+    return Status(201, _formulation_out(template))
+
+
+@router.post("/templates/{template_id}/stop", response=FormulationOut, summary="Retire a template")
+def stop_template(request: HttpRequest, template_id: int, payload: StopIn) -> Formulation:
+    user = _user(request)
+    template = selectors.formulation_template_get(user=user, template_id=template_id)
+    services.formulation_stop(actor=user, formulation=template, reason=payload.reason)
+    return _formulation_out(template)
+
+
+@patient_router.get(
+    "/patients/{patient_id}/formulations",
+    response=list[FormulationOut],
+    summary="A patient's formulations, newest first",
+)
+def list_patient_formulations(request: HttpRequest, patient_id: int) -> list:
+    user = _user(request)
+    record = patient_get_for_user(user=user, patient_id=patient_id)
+    return selectors.formulations_for_patient(user=user, patient=record.patient)
+
+
+@patient_router.post(
+    "/patients/{patient_id}/formulations/check",
+    response=CheckOut,
+    summary="Screen the patient with a formulation, without saving anything",
+)
+def check_formulation(request: HttpRequest, patient_id: int, payload: FormulationIn) -> dict:
+    user = _user(request)
+    record = patient_get_for_user(user=user, patient_id=patient_id)
+    check, consultation = selectors.formulation_check(
+        user=user, patient=record.patient, composition=_composition(payload)
+    )
+    return {
+        "decision": check.decision,
+        "can_save": check.can_save,
+        "blocking": check.blocking,
+        "consultation_id": consultation.pk,
+        "result": check.result,
+    }
+
+
+@patient_router.post(
+    "/patients/{patient_id}/formulations",
+    response={201: FormulationOut},
+    summary="Give the patient a formulation; refused (422) when the screening forbids it",
+)
+def prescribe(request: HttpRequest, patient_id: int, payload: PrescriptionIn) -> Status:
+    user = _user(request)
+    record = patient_get_for_user(user=user, patient_id=patient_id)
+    formulation = services.formulation_prescribe(
+        actor=user,
+        patient=record.patient,
+        composition=_composition(payload),
+        checked_decision=payload.checked_decision,
+    )
+    return Status(201, _formulation_out(formulation))
+
+
+@patient_router.get("/formulations/{formulation_id}", response=FormulationOut)
+def get_formulation(request: HttpRequest, formulation_id: int) -> Formulation:
+    return selectors.formulation_get_for_user(user=_user(request), formulation_id=formulation_id)
+
+
+@patient_router.post(
+    "/formulations/{formulation_id}/stop",
+    response=FormulationOut,
+    summary="Stop a patient's formulation",
+)
+def stop_formulation(request: HttpRequest, formulation_id: int, payload: StopIn) -> Formulation:
+    user = _user(request)
+    formulation = selectors.formulation_get_for_user(user=user, formulation_id=formulation_id)
+    services.formulation_stop(actor=user, formulation=formulation, reason=payload.reason)
+    return _formulation_out(formulation)

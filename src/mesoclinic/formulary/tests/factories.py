@@ -3,6 +3,7 @@ from decimal import Decimal
 
 from django.utils import timezone
 
+from mesoclinic.formulary.composition import Composition
 from mesoclinic.formulary.services import product_create, stock_receive
 
 GTIN = "07032069804988"
@@ -28,4 +29,18 @@ def receive(actor, location, product, *, quantity=10, lot_number="L100", days=20
         lot_number=lot_number,
         expiry_date=timezone.localdate() + datetime.timedelta(days=days),
         quantity=quantity,
+    )
+
+
+VITAMINS = (("biotin", Decimal("0.1")), ("dexpanthenol", Decimal("2")))
+
+
+def composition(*ingredients, modality="cocktail", name="Vitamin cocktail", **changes):
+    return Composition(
+        name=name,
+        indication=changes.pop("indication", "hair_loss"),
+        modality=modality,
+        volume_ml_per_session=changes.pop("volume", Decimal("3")),
+        ingredients=tuple(ingredients) or VITAMINS,
+        **changes,
     )

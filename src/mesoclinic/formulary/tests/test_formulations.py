@@ -7,7 +7,7 @@ from django.core.exceptions import ImproperlyConfigured, PermissionDenied, Valid
 from mesoclinic.assessments.tests.factories import consult
 from mesoclinic.audit.models import AuditEvent
 from mesoclinic.formulary.catalog import parse_catalog
-from mesoclinic.formulary.composition import Composition, blocking_reasons
+from mesoclinic.formulary.composition import blocking_reasons
 from mesoclinic.formulary.models import Formulation
 from mesoclinic.formulary.selectors import formulation_check, formulations_for_patient
 from mesoclinic.formulary.services import (
@@ -15,33 +15,9 @@ from mesoclinic.formulary.services import (
     formulation_stop,
     formulation_template_create,
 )
+from mesoclinic.formulary.tests.factories import VITAMINS, composition
 from mesoclinic.patients.services import patient_update
 from mesoclinic.screening.models import ScreeningDecision
-
-VITAMINS = (("biotin", Decimal("0.1")), ("dexpanthenol", Decimal("2")))
-
-
-def composition(*ingredients, modality="cocktail", name="Vitamin cocktail", **changes):
-    return Composition(
-        name=name,
-        indication=changes.pop("indication", "hair_loss"),
-        modality=modality,
-        volume_ml_per_session=changes.pop("volume", Decimal("3")),
-        ingredients=tuple(ingredients) or VITAMINS,
-        **changes,
-    )
-
-
-@pytest.fixture
-def patient_a(patient_a, practitioner):
-    """Ayşe (allergic to lidocaine, may become pregnant), asked about pregnancy, consulted."""
-    patient = patient_update(
-        actor=practitioner,
-        patient=patient_a,
-        fields={"is_pregnant": False, "is_breastfeeding": False},
-    )
-    consult(practitioner, patient)
-    return patient
 
 
 def test_a_manager_keeps_template_cocktails(manager):
