@@ -11,6 +11,7 @@ urlpatterns = [
     path("", include("mesoclinic.assessments.urls")),
     path("check/", include("mesoclinic.portal.urls")),
     path("screening/", include("mesoclinic.screening.urls")),
+    path("formulary/", include("mesoclinic.formulary.urls")),
     path("api/v1/", api.urls),
     path("api/docs", RedirectView.as_view(url="/api/v1/docs", permanent=False)),
 ]

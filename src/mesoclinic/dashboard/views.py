@@ -10,6 +10,7 @@ from mesoclinic.dashboard.selectors import (
     open_contact_requests,
     refused_access_count,
 )
+from mesoclinic.formulary.selectors import stock_warnings_for_manager
 from mesoclinic.patients.selectors import patient_list, patients_visible_to
 from mesoclinic.web import AuthenticatedHttpRequest
 
@@ -27,6 +28,8 @@ def home(request: AuthenticatedHttpRequest) -> HttpResponse:
     context["locations"] = location_figures(user=user)
     context["recent"] = patient_list(user=user, ordering="newest", limit=RECENT_COUNT).patients
     context["contact_requests"] = open_contact_requests(user=user, limit=RECENT_COUNT)
+    if has_permission(user=user, permission=Permission.STOCK_MANAGE):
+        context["stock_warnings"] = stock_warnings_for_manager(user=user)
     if has_permission(user=user, permission=Permission.AUDIT_VIEW):
         context["audit_events"] = audit_events_for_user(user=user, limit=RECENT_COUNT)
         context["refused_count"] = refused_access_count(user=user)

@@ -117,6 +117,10 @@ class FormulationCheck:
         return self.result["decision"]
 
     @property
+    def decision_label(self) -> str:
+        return str(Decision(self.decision).label)
+
+    @property
     def can_save(self) -> bool:
         return not self.blocking
 

@@ -7,6 +7,7 @@ from django.views.decorators.http import require_POST
 from mesoclinic.accounts.models import Role
 from mesoclinic.accounts.permissions import Permission, has_permission
 from mesoclinic.assessments.selectors import consultations_for_patient
+from mesoclinic.formulary.selectors import formulations_for_patient
 from mesoclinic.patients import selectors, services
 from mesoclinic.patients.forms import AllergyForm, ConditionForm, MedicationForm, PatientForm
 from mesoclinic.patients.icd10 import icd10_catalog
@@ -144,6 +145,13 @@ def _detail_context(record: selectors.PatientRecord, user=None) -> dict:
         "consultations": consultations_for_patient(user=user, patient=record.patient)
         if user is not None
         else [],
+        "formulations": formulations_for_patient(user=user, patient=record.patient)
+        if user is not None and record.medical_history is not None
+        else [],
+        "may_prescribe": user is not None
+        and has_permission(
+            user=user, permission=Permission.FORMULATION_PRESCRIBE, patient=record.patient
+        ),
         "patient": record.patient,
         "history": record.medical_history,
         "history_forms": {kind: form_class() for kind, (_, form_class) in HISTORY_KINDS.items()},

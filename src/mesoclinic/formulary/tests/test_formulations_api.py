@@ -83,7 +83,10 @@ def test_a_contraindicated_formulation_is_refused_with_the_reason(api, practitio
 @pytest.mark.parametrize(
     ("change", "location"),
     [
-        ({"ingredients": [{"ingredient": "unicorn dust"}]}, ["body", "ingredients", "0", "ingredient"]),
+        (
+            {"ingredients": [{"ingredient": "unicorn dust"}]},
+            ["body", "ingredients", "0", "ingredient"],
+        ),
         ({"volume_ml_per_session": "-1"}, ["body", "payload", "volume_ml_per_session"]),
         ({"modality": "laser"}, ["body", "payload", "modality"]),
     ],
