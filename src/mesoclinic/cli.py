@@ -235,7 +235,9 @@ def run_seed(arguments: argparse.Namespace) -> int:
     print_line(
         f"{summary.locations} locations, {summary.staff} staff, {summary.patients} patients, "
         f"{summary.conditions} conditions, {summary.medications} medications, "
-        f"{summary.allergies} allergies, {summary.consultations} consultations"
+        f"{summary.allergies} allergies, {summary.consultations} consultations, "
+        f"{summary.formulations} formulations, {summary.products} products in "
+        f"{summary.lots} lots"
     )
     return 0
 

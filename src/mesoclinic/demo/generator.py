@@ -19,6 +19,12 @@ from mesoclinic.assessments.models import Consultation
 from mesoclinic.audit.models import AuditAction
 from mesoclinic.audit.services import audit_record
 from mesoclinic.demo.consultations import demo_consultation
+from mesoclinic.demo.formulary import (
+    demo_formulations,
+    seed_products_and_stock,
+    seed_templates,
+    template_compositions,
+)
 from mesoclinic.patients.icd10 import icd10_title
 from mesoclinic.patients.models import Allergy, Condition, Medication, Patient
 from mesoclinic.patients.services import patient_login_link
@@ -85,6 +91,10 @@ class SeedSummary:
     medications: int
     allergies: int
     consultations: int
+    formulations: int
+    products: int
+    lots: int
+    stock_movements: int
     logins: list[DemoLogin]
 
 
@@ -111,12 +121,19 @@ def seed_clinic(
             group, location_count or default_location_count(patient_count)
         )
         staff_count, logins = _create_staff(locations, fake)
-    counts = {"patients": 0, "conditions": 0, "medications": 0, "allergies": 0, "consultations": 0}
+        manager = User.objects.get(username="manager")
+        counts = seed_products_and_stock(rng, locations, manager)
+        compositions = template_compositions(seed_templates(group, manager))
+    counts.update(
+        patients=0, conditions=0, medications=0, allergies=0, consultations=0, formulations=0
+    )
     practitioners = _practitioners_by_location(locations)
     for batch in _patient_batches(rng, fake, locations, patient_count, practitioners):
         with transaction.atomic():
-            for name, rows in _save_batch(batch).items():
-                counts[name] += rows
+            saved, screened = _save_batch(batch)
+            saved["formulations"] = demo_formulations(rng, screened, compositions, group.pk)
+        for name, rows in saved.items():
+            counts[name] += rows
         progress(len(batch))
     patient_login = _link_demo_patient(locations[0])
     if patient_login:
@@ -293,7 +310,9 @@ def _patient_with_history(
     return patient, conditions, _unique_by_name(medications), allergies
 
 
-def _save_batch(batch: list[tuple]) -> dict[str, int]:
+def _save_batch(batch: list[tuple]) -> tuple[dict[str, int], list[tuple]]:
+    """Save a batch of patients with their histories and screened consultations; return
+    the row counts and each (consultation, screening case, screening)."""
     patients = Patient.objects.bulk_create([patient for patient, *_ in batch])
     history: dict[str, list] = {"conditions": [], "medications": [], "allergies": []}
     consultations = []
@@ -314,38 +333,43 @@ def _save_batch(batch: list[tuple]) -> dict[str, int]:
     Condition.objects.bulk_create(history["conditions"])
     Medication.objects.bulk_create(history["medications"])
     Allergy.objects.bulk_create(history["allergies"])
-    _save_screened_consultations(consultations)
-    return {
+    screened = _save_screened_consultations(consultations)
+    counts = {
         "patients": len(patients),
         "consultations": len(consultations),
         **{name: len(rows) for name, rows in history.items()},
     }
+    return counts, screened
 
 
-def _save_screened_consultations(consultations: list[tuple]) -> None:
+def _save_screened_consultations(consultations: list[tuple]) -> list[tuple]:
     """Consultations and the engine's decision on each, as the clinic would have recorded them."""
     Consultation.objects.bulk_create([consultation for consultation, *_ in consultations])
-    screenings = []
+    screened = []
     for consultation, conditions, medications, allergies in consultations:
-        result = screen(
-            case_from_record(
-                consultation=consultation,
-                conditions=conditions,
-                medications=medications,
-                allergies=allergies,
+        case = case_from_record(
+            consultation=consultation,
+            conditions=conditions,
+            medications=medications,
+            allergies=allergies,
+        )
+        result = screen(case)
+        screened.append(
+            (
+                consultation,
+                case,
+                ScreeningDecision(
+                    consultation=consultation,
+                    decision=result.decision,
+                    result=result.as_contract(),
+                    rulebook_version=result.rulebook_version,
+                    screened_by_id=consultation.practitioner_id,
+                    screened_at=consultation.patient.created_at,
+                ),
             )
         )
-        screenings.append(
-            ScreeningDecision(
-                consultation=consultation,
-                decision=result.decision,
-                result=result.as_contract(),
-                rulebook_version=result.rulebook_version,
-                screened_by_id=consultation.practitioner_id,
-                screened_at=consultation.patient.created_at,
-            )
-        )
-    ScreeningDecision.objects.bulk_create(screenings)
+    ScreeningDecision.objects.bulk_create([screening for *_, screening in screened])
+    return screened
 
 
 def _link_demo_patient(location: Location) -> DemoLogin | None:

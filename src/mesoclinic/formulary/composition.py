@@ -11,6 +11,8 @@ from typing import Any
 from django.core.exceptions import ValidationError
 
 from mesoclinic.formulary.models import Formulation, FormulationIngredient
+from mesoclinic.screening.case import FormulationFacts, ScreeningCase
+from mesoclinic.screening.engine import screen
 from mesoclinic.screening.models import Decision, ScreeningDecision
 
 
@@ -123,6 +125,26 @@ class FormulationCheck:
     @property
     def can_save(self) -> bool:
         return not self.blocking
+
+
+def composition_check(
+    consultation_case: ScreeningCase,
+    composition: Composition,
+    *,
+    policies: dict[str, Any],
+    consultation_screening: ScreeningDecision | None,
+) -> FormulationCheck:
+    """Screen the consultation's case with the formulation's modality and ingredients."""
+    case = consultation_case.model_copy(
+        update={
+            "modality": composition.modality,
+            "formulation": FormulationFacts(ingredients=composition.ingredient_names()),
+        }
+    )
+    result = screen(case, policies=policies).as_contract()
+    return FormulationCheck(
+        result=result, blocking=blocking_reasons(result, consultation_screening)
+    )
 
 
 def blocking_reasons(

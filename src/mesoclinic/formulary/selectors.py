@@ -15,13 +15,11 @@ from mesoclinic.audit.services import audit_record
 from mesoclinic.formulary.composition import (
     Composition,
     FormulationCheck,
-    blocking_reasons,
+    composition_check,
     formulation_build,
 )
 from mesoclinic.formulary.models import Formulation, Lot, OpenedVial, StockMovement
 from mesoclinic.patients.models import Patient
-from mesoclinic.screening.case import FormulationFacts
-from mesoclinic.screening.engine import screen
 from mesoclinic.screening.services import case_for_consultation
 
 EXPIRY_WARNING_DAYS = 30
@@ -222,15 +220,11 @@ def formulation_check(
             }
         )
     consultation.patient = patient
-    case = case_for_consultation(consultation).model_copy(
-        update={
-            "modality": composition.modality,
-            "formulation": FormulationFacts(ingredients=composition.ingredient_names()),
-        }
-    )
-    result = screen(case, policies=patient.location.group.screening_policies).as_contract()
-    check = FormulationCheck(
-        result=result, blocking=blocking_reasons(result, consultation.screenings.first())
+    check = composition_check(
+        case_for_consultation(consultation),
+        composition,
+        policies=patient.location.group.screening_policies,
+        consultation_screening=consultation.screenings.first(),
     )
     audit_record(
         actor=user,

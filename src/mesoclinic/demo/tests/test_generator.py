@@ -63,3 +63,35 @@ def test_demo_consultations_cover_every_decision_and_are_screened_by_the_engine(
     assert set(pregnant.values_list("decision", flat=True)) == {"contraindicated"}
     staged = Consultation.objects.exclude(norwood_hamilton="").first()
     assert staged.basp.startswith(("M", "C"))
+
+
+def test_demo_formulations_pass_the_check_and_stock_has_lots_near_expiry(db):
+    from mesoclinic.formulary.composition import Composition
+    from mesoclinic.formulary.models import Formulation
+    from mesoclinic.formulary.selectors import formulation_check, stock_warnings_for_manager
+
+    summary = seed_clinic(patient_count=300, seed=5)
+    prescribed = Formulation.objects.filter(patient__isnull=False)
+    assert prescribed.count() == summary.formulations > 50
+    assert not prescribed.filter(screening_decision="contraindicated").exists()
+    manager = User.objects.get(username="manager")
+    for formulation in prescribed.order_by("id")[:25]:
+        check, _ = formulation_check(
+            user=manager,
+            patient=formulation.patient,
+            composition=Composition(
+                name=formulation.name,
+                indication=formulation.indication,
+                modality=formulation.modality,
+                volume_ml_per_session=formulation.volume_ml_per_session,
+                ingredients=tuple(
+                    (part.ingredient, part.concentration_percent)
+                    for part in formulation.ingredients.all()
+                ),
+            ),
+        )
+        assert check.can_save
+        assert check.decision == formulation.screening_decision
+    warnings = stock_warnings_for_manager(user=manager)
+    assert len(warnings) == summary.locations
+    assert all(line.days_to_expiry <= 30 for w in warnings for line in w.expiring)
