@@ -112,8 +112,10 @@ TEMPLATES: list[tuple[str, str, str, str, Ingredients]] = [
     ),
 ]
 
-# Days from today to each lot's expiry: most are months away, one is close, one has passed.
-LOT_EXPIRY_DAYS = [420, 240, 21, -4]
+# Days from today to each lot's expiry: every product has two lots months away, and a few
+# have one that is close to expiry or has just passed it, for the dashboard's warnings.
+LOT_EXPIRY_DAYS = [420, 240]
+SHORT_DATED_LOTS = {"B-Complex Hair Ampoule": 21, "Lidocaine 2%": 9, "Minoxidil 1% Solution": -4}
 PRESCRIBED_SHARE = 0.6
 
 
@@ -149,7 +151,9 @@ def seed_products_and_stock(
             supplier="Demo Medical Supplies",
         )
         for product in products
-        for number, days in enumerate(LOT_EXPIRY_DAYS, start=1)
+        for number, days in enumerate(
+            [*LOT_EXPIRY_DAYS, *_short_dated(product.brand_name)], start=1
+        )
     )
     received_at = timezone.now() - datetime.timedelta(days=60)
     movements = [
@@ -168,6 +172,10 @@ def seed_products_and_stock(
     ]
     StockMovement.objects.bulk_create(movements)
     return {"products": len(products), "lots": len(lots), "stock_movements": len(movements)}
+
+
+def _short_dated(brand_name: str) -> list[int]:
+    return [SHORT_DATED_LOTS[brand_name]] if brand_name in SHORT_DATED_LOTS else []
 
 
 def seed_templates(group: ClinicGroup, manager: User) -> list[Formulation]:

@@ -10,7 +10,12 @@ from mesoclinic.accounts.models import Location
 from mesoclinic.assessments.models import Indication, Modality
 from mesoclinic.formulary.catalog import ingredient_catalog
 from mesoclinic.formulary.composition import Composition
-from mesoclinic.formulary.models import MAXIMUM_VOLUME_ML_PER_SESSION, Formulation, Product
+from mesoclinic.formulary.models import (
+    MAXIMUM_VOLUME_ML_PER_SESSION,
+    Formulation,
+    Lot,
+    Product,
+)
 
 INGREDIENT_ROWS = 6
 CHECK_TOKEN_MAX_AGE_SECONDS = 60 * 60
@@ -67,7 +72,8 @@ class FormulationForm(forms.Form):
         }
         for row, part in enumerate(formulation.ingredients.all()):
             initial[f"ingredient_{row}"] = part.ingredient
-            initial[f"percent_{row}"] = part.concentration_percent
+            percent = part.concentration_percent
+            initial[f"percent_{row}"] = None if percent is None else f"{percent.normalize():f}"
         return initial
 
     def ingredient_rows(self) -> list[tuple[forms.BoundField, forms.BoundField]]:
@@ -172,3 +178,14 @@ class ReceiveForm(forms.Form):
                 if not data.get(name) and name not in self.errors:
                     self.add_error(name, _("Required unless the label is scanned."))
         return data
+
+
+class DiscardForm(forms.Form):
+    location = forms.ModelChoiceField(queryset=Location.objects.none())
+    lot = forms.ModelChoiceField(queryset=Lot.objects.select_related("product"))
+    quantity = forms.IntegerField(label=_("Vials"), min_value=1)
+    reason = forms.CharField(label=_("Reason"), max_length=300)
+
+    def __init__(self, *args: Any, locations: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["location"].queryset = locations  # type: ignore[attr-defined]

@@ -3,6 +3,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -10,13 +11,14 @@ from mesoclinic.accounts.models import Location
 from mesoclinic.accounts.permissions import Permission, has_permission
 from mesoclinic.formulary import selectors, services
 from mesoclinic.formulary.forms import (
+    DiscardForm,
     FormulationForm,
     ReceiveForm,
     StopForm,
     check_token,
     checked_decision,
 )
-from mesoclinic.formulary.models import Formulation
+from mesoclinic.formulary.models import Formulation, MovementKind
 from mesoclinic.patients.models import Patient
 from mesoclinic.patients.selectors import patient_get_for_user
 from mesoclinic.web import AuthenticatedHttpRequest
@@ -45,8 +47,41 @@ def stock(request: AuthenticatedHttpRequest) -> HttpResponse:
             "lines": selectors.stock_levels(user=user, location=location),
             "warnings": warnings,
             "form": form if may_receive else None,
+            "may_discard": has_permission(
+                user=user, permission=Permission.STOCK_USE, location=location
+            ),
         },
     )
+
+
+@login_required
+@require_POST
+def stock_discard(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """Take a lot's vials out of a location's stock as discarded (expired, damaged)."""
+    user = request.user
+    form = DiscardForm(request.POST, locations=Location.objects.filter(pk__in=user.location_ids))
+    if not form.is_valid():
+        messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
+        return redirect("formulary:stock")
+    data = form.cleaned_data
+    try:
+        services.stock_withdraw(
+            actor=user,
+            location=data["location"],
+            lot=data["lot"],
+            quantity=data["quantity"],
+            kind=MovementKind.DISCARDED,
+            note=data["reason"],
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(
+            request,
+            _("%(count)s vial(s) of %(lot)s discarded.")
+            % {"count": data["quantity"], "lot": data["lot"]},
+        )
+    return redirect(f"{reverse('formulary:stock')}?location={data['location'].pk}")
 
 
 def _first(locations) -> int:

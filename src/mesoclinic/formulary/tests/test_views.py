@@ -5,7 +5,8 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
-from mesoclinic.formulary.models import Formulation, StockMovement
+from mesoclinic.formulary.models import Formulation, Lot, StockMovement
+from mesoclinic.formulary.selectors import stock_on_hand
 from mesoclinic.formulary.services import formulation_prescribe, formulation_template_create
 from mesoclinic.formulary.tests.factories import GTIN, composition, make_product, receive
 
@@ -224,3 +225,30 @@ def test_the_manager_dashboard_warns_of_lots_expiring_soon(
     assert "SOON" in page
     assert "LATER" not in page
     assert "SOON" not in practitioner_page
+
+
+def test_a_practitioner_discards_an_expired_lot_from_the_stock_page(
+    client, manager, practitioner, location_a, location_b
+):
+    product = make_product(manager)
+    movement = receive(manager, location_a, product, quantity=6, lot_number="GONE", days=5)
+    Lot.objects.filter(pk=movement.lot_id).update(
+        expiry_date=timezone.localdate() - datetime.timedelta(days=1)
+    )
+    client.force_login(practitioner)
+    page = client.get("/formulary/stock/").content.decode()
+    assert "Discard all 6 vials" in page
+
+    elsewhere = client.post(
+        "/formulary/stock/discard/",
+        {"location": location_b.pk, "lot": movement.lot_id, "quantity": 6, "reason": "expired"},
+    )
+    assert stock_on_hand(location=location_a, lot=movement.lot) == 6
+    discarded = client.post(
+        "/formulary/stock/discard/",
+        {"location": location_a.pk, "lot": movement.lot_id, "quantity": 6, "reason": "expired"},
+    )
+
+    assert elsewhere.status_code == discarded.status_code == 302
+    assert stock_on_hand(location=location_a, lot=movement.lot) == 0
+    assert StockMovement.objects.filter(kind="discarded", quantity=-6, actor=practitioner).exists()
