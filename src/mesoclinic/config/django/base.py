@@ -32,6 +32,7 @@ INSTALLED_APPS = [
     "mesoclinic.assessments",
     "mesoclinic.screening",
     "mesoclinic.formulary",
+    "mesoclinic.plans",
     "mesoclinic.portal",
     "mesoclinic.dashboard",
 ]
