@@ -29,6 +29,8 @@ class Permission(StrEnum):
     STOCK_MANAGE = "stock.manage"  # products, deliveries, returns, stock counts
     FORMULATION_PRESCRIBE = "formulation.prescribe"  # compose a patient's cocktail
     FORMULATION_TEMPLATE_EDIT = "formulation.template.edit"  # the clinic's template cocktails
+    PLAN_EDIT = "plan.edit"  # make treatment plans and move them through their statuses
+    PROTOCOL_EDIT = "protocol.edit"  # the clinic's course protocols
 
 
 ROLE_PERMISSIONS: dict[str, frozenset[Permission]] = {
@@ -42,6 +44,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[Permission]] = {
             Permission.SCREENING_OVERRIDE,
             Permission.STOCK_USE,
             Permission.FORMULATION_PRESCRIBE,
+            Permission.PLAN_EDIT,
         }
     ),
     # Reception registers patients and keeps contact details; clinical history is not theirs.
@@ -61,6 +64,8 @@ ROLE_PERMISSIONS: dict[str, frozenset[Permission]] = {
             Permission.STOCK_MANAGE,
             Permission.FORMULATION_PRESCRIBE,
             Permission.FORMULATION_TEMPLATE_EDIT,
+            Permission.PLAN_EDIT,
+            Permission.PROTOCOL_EDIT,
         }
     ),
     Role.PATIENT: frozenset({Permission.PATIENT_VIEW, Permission.MEDICAL_HISTORY_VIEW}),

@@ -26,6 +26,7 @@ from mesoclinic.demo.formulary import (
     template_compositions,
 )
 from mesoclinic.patients.icd10 import icd10_title
+from mesoclinic.plans.services import protocol_defaults_install
 from mesoclinic.patients.models import Allergy, Condition, Medication, Patient
 from mesoclinic.patients.services import patient_login_link
 from mesoclinic.screening.engine import screen
@@ -124,6 +125,7 @@ def seed_clinic(
         manager = User.objects.get(username="manager")
         counts = seed_products_and_stock(rng, locations, manager)
         compositions = template_compositions(seed_templates(group, manager))
+        protocol_defaults_install(group=group)
     counts.update(
         patients=0, conditions=0, medications=0, allergies=0, consultations=0, formulations=0
     )
