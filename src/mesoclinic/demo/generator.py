@@ -26,9 +26,9 @@ from mesoclinic.demo.formulary import (
     template_compositions,
 )
 from mesoclinic.patients.icd10 import icd10_title
-from mesoclinic.plans.services import protocol_defaults_install
 from mesoclinic.patients.models import Allergy, Condition, Medication, Patient
 from mesoclinic.patients.services import patient_login_link
+from mesoclinic.plans.services import protocol_defaults_install
 from mesoclinic.screening.engine import screen
 from mesoclinic.screening.models import ScreeningDecision
 from mesoclinic.screening.services import case_from_record
