@@ -31,6 +31,7 @@ class Permission(StrEnum):
     FORMULATION_TEMPLATE_EDIT = "formulation.template.edit"  # the clinic's template cocktails
     PLAN_EDIT = "plan.edit"  # make treatment plans and move them through their statuses
     PROTOCOL_EDIT = "protocol.edit"  # the clinic's course protocols
+    APPOINTMENT_BOOK = "appointment.book"  # book, move and cancel visits
 
 
 ROLE_PERMISSIONS: dict[str, frozenset[Permission]] = {
@@ -45,11 +46,17 @@ ROLE_PERMISSIONS: dict[str, frozenset[Permission]] = {
             Permission.STOCK_USE,
             Permission.FORMULATION_PRESCRIBE,
             Permission.PLAN_EDIT,
+            Permission.APPOINTMENT_BOOK,
         }
     ),
     # Reception registers patients and keeps contact details; clinical history is not theirs.
     Role.RECEPTION: frozenset(
-        {Permission.PATIENT_VIEW, Permission.PATIENT_CREATE, Permission.PATIENT_EDIT}
+        {
+            Permission.PATIENT_VIEW,
+            Permission.PATIENT_CREATE,
+            Permission.PATIENT_EDIT,
+            Permission.APPOINTMENT_BOOK,
+        }
     ),
     Role.MANAGER: frozenset(
         {
@@ -66,6 +73,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[Permission]] = {
             Permission.FORMULATION_TEMPLATE_EDIT,
             Permission.PLAN_EDIT,
             Permission.PROTOCOL_EDIT,
+            Permission.APPOINTMENT_BOOK,
         }
     ),
     Role.PATIENT: frozenset({Permission.PATIENT_VIEW, Permission.MEDICAL_HISTORY_VIEW}),

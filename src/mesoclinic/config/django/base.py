@@ -33,6 +33,7 @@ INSTALLED_APPS = [
     "mesoclinic.screening",
     "mesoclinic.formulary",
     "mesoclinic.plans",
+    "mesoclinic.scheduling",
     "mesoclinic.portal",
     "mesoclinic.dashboard",
 ]
