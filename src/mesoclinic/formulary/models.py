@@ -64,10 +64,9 @@ class Product(models.Model):
         return f"{self.brand_name} {self.vial_size_ml} mL"
 
 
-class ProductIngredient(models.Model):
-    """One ingredient of a product and its concentration."""
+class IngredientStrength(models.Model):
+    """A catalog ingredient and, where it has one, its concentration."""
 
-    product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="ingredients")
     ingredient = models.CharField(_("ingredient"), max_length=100, validators=[validate_ingredient])
     concentration_percent = models.DecimalField(
         _("concentration (%)"),
@@ -75,22 +74,30 @@ class ProductIngredient(models.Model):
         decimal_places=4,
         null=True,
         blank=True,
-        validators=[MinValueValidator(Decimal(0))],
+        validators=[MinValueValidator(Decimal("0.0001")), MaxValueValidator(Decimal(100))],
     )
 
     class Meta:
+        abstract = True
         ordering = ["ingredient"]
+
+    def __str__(self) -> str:
+        percent = self.concentration_percent
+        strength = f" {percent.normalize():f}%" if percent is not None else ""
+        return f"{self.ingredient}{strength}"
+
+
+class ProductIngredient(IngredientStrength):
+    """One ingredient of a product and its concentration."""
+
+    product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="ingredients")
+
+    class Meta(IngredientStrength.Meta):
         constraints = [
             models.UniqueConstraint(
                 fields=["product", "ingredient"], name="ingredient_once_per_product"
             )
         ]
-
-    def __str__(self) -> str:
-        strength = (
-            f" {self.concentration_percent}%" if self.concentration_percent is not None else ""
-        )
-        return f"{self.ingredient}{strength}"
 
 
 class Lot(models.Model):
@@ -275,37 +282,19 @@ class Formulation(models.Model):
         return [part.ingredient for part in self.ingredients.all()]
 
 
-class FormulationIngredient(models.Model):
+class FormulationIngredient(IngredientStrength):
     """One ingredient of a formulation and its concentration in the mix."""
 
     formulation = models.ForeignKey(
         Formulation, on_delete=models.CASCADE, related_name="ingredients"
     )
-    ingredient = models.CharField(_("ingredient"), max_length=100, validators=[validate_ingredient])
-    concentration_percent = models.DecimalField(
-        _("concentration (%)"),
-        max_digits=7,
-        decimal_places=4,
-        null=True,
-        blank=True,
-        validators=[MinValueValidator(Decimal("0.0001")), MaxValueValidator(Decimal(100))],
-    )
 
-    class Meta:
-        ordering = ["ingredient"]
+    class Meta(IngredientStrength.Meta):
         constraints = [
             models.UniqueConstraint(
                 fields=["formulation", "ingredient"], name="ingredient_once_per_formulation"
             )
         ]
-
-    def __str__(self) -> str:
-        strength = (
-            f" {self.concentration_percent.normalize()}%"
-            if self.concentration_percent is not None
-            else ""
-        )
-        return f"{self.ingredient}{strength}"
 
     def clean(self) -> None:
         known = ingredient_catalog().ingredients.get(self.ingredient)
