@@ -42,19 +42,33 @@ def stock_on_hand(*, location: Location, lot: Lot) -> int:
 def stock_levels(*, user: User, location: Location) -> list[StockLine]:
     """Every lot with vials on hand at a location, soonest expiry first, in two queries."""
     require_permission(user=user, permission=Permission.STOCK_USE, location=location)
+    return _stock_lines([location]).get(location.pk, [])
+
+
+def _stock_lines(
+    locations: list[Location], *, expiring_by: datetime.date | None = None
+) -> dict[int, list[StockLine]]:
+    """Lots with vials on hand, by location id, soonest expiry first; the sums of the ledger,
+    in two queries. With `expiring_by`, only lots that expire by that day."""
+    movements = StockMovement.objects.filter(location__in=locations)
+    if expiring_by is not None:
+        movements = movements.filter(lot__expiry_date__lte=expiring_by)
     sums = (
-        StockMovement.objects.filter(location=location)
-        .values("lot_id")
+        movements.values("location_id", "lot_id")
         .annotate(on_hand=Sum("quantity"))
         .filter(on_hand__gt=0)
     )
-    on_hand = {row["lot_id"]: row["on_hand"] for row in sums}
+    rows = [(row["location_id"], row["lot_id"], row["on_hand"]) for row in sums]
+    lots = Lot.objects.select_related("product").in_bulk({lot_id for _, lot_id, _ in rows})
     today = timezone.localdate()
-    lots = Lot.objects.filter(pk__in=on_hand).select_related("product")
-    return [
-        StockLine(lot=lot, on_hand=on_hand[lot.pk], days_to_expiry=(lot.expiry_date - today).days)
-        for lot in lots.order_by("expiry_date", "lot_number")
-    ]
+    lines: dict[int, list[StockLine]] = {}
+    for location_id, lot_id, on_hand in rows:
+        lot = lots[lot_id]
+        line = StockLine(lot=lot, on_hand=on_hand, days_to_expiry=(lot.expiry_date - today).days)
+        lines.setdefault(location_id, []).append(line)
+    for location_lines in lines.values():
+        location_lines.sort(key=lambda line: (line.lot.expiry_date, line.lot.lot_number))
+    return lines
 
 
 @dataclass(frozen=True)
@@ -92,37 +106,20 @@ def stock_warnings_for_manager(
 
 
 def _warnings(locations: list[Location], *, within_days: int) -> list[StockWarnings]:
-    today = timezone.localdate()
-    sums = (
-        StockMovement.objects.filter(
-            location__in=locations,
-            lot__expiry_date__lte=today + datetime.timedelta(days=within_days),
-        )
-        .values("location_id", "lot_id")
-        .annotate(on_hand=Sum("quantity"))
-        .filter(on_hand__gt=0)
+    expiring = _stock_lines(
+        locations, expiring_by=timezone.localdate() + datetime.timedelta(days=within_days)
     )
-    rows = [(row["location_id"], row["lot_id"], row["on_hand"]) for row in sums]
-    lots = Lot.objects.select_related("product").in_bulk({lot_id for _, lot_id, _ in rows})
     soon = timezone.now() + datetime.timedelta(hours=OPENED_VIAL_WARNING_HOURS)
     vials = OpenedVial.objects.filter(
         location__in=locations, is_finished=False, usable_until__lte=soon
     ).select_related("lot__product")
-    expiring: dict[int, list[StockLine]] = {}
-    for location_id, lot_id, on_hand in rows:
-        lot = lots[lot_id]
-        line = StockLine(lot=lot, on_hand=on_hand, days_to_expiry=(lot.expiry_date - today).days)
-        expiring.setdefault(location_id, []).append(line)
     ending: dict[int, list[OpenedVial]] = {}
     for vial in vials:
         ending.setdefault(vial.location_id, []).append(vial)
     return [
         StockWarnings(
             location=location,
-            expiring=sorted(
-                expiring.get(location.pk, []),
-                key=lambda line: (line.lot.expiry_date, line.lot.lot_number),
-            ),
+            expiring=expiring.get(location.pk, []),
             opened_vials_ending=ending.get(location.pk, []),
         )
         for location in locations

@@ -47,9 +47,6 @@ def stock(request: AuthenticatedHttpRequest) -> HttpResponse:
             "lines": selectors.stock_levels(user=user, location=location),
             "warnings": warnings,
             "form": form if may_receive else None,
-            "may_discard": has_permission(
-                user=user, permission=Permission.STOCK_USE, location=location
-            ),
         },
     )
 
