@@ -10,15 +10,14 @@ from mesoclinic.accounts.models import ClinicGroup
 from mesoclinic.assessments.models import Consultation, Indication, Modality, ScalpZone
 from mesoclinic.formulary.models import Formulation
 from mesoclinic.patients.models import Patient
-from mesoclinic.plans.windows import Phase
+from mesoclinic.plans.protocols import parse_phases
+from mesoclinic.plans.windows import Phase, session_count
 from mesoclinic.screening.models import ScreeningDecision
 
 DEFAULT_SESSION_MINUTES = 30  # clinical.md §1: a session takes about 30 minutes
 
 
 def phases_from_json(raw) -> tuple[Phase, ...]:
-    from mesoclinic.plans.protocols import parse_phases
-
     try:
         return parse_phases(raw)
     except ValueError as error:
@@ -71,11 +70,10 @@ class Protocol(models.Model):
 
     @property
     def session_count(self) -> int:
-        return sum(phase.sessions for phase in self.phase_list())
+        return session_count(self.phase_list())
 
     def clean(self) -> None:
-        phases = self.phase_list()
-        total = sum(phase.sessions for phase in phases)
+        total = session_count(self.phase_list())
         if self.review_at_session is not None and not 1 <= self.review_at_session <= total:
             raise ValidationError(
                 {"review_at_session": [f"Choose a session between 1 and {total}."]}
@@ -156,7 +154,7 @@ class TreatmentPlan(models.Model):
 
     @property
     def session_count(self) -> int:
-        return sum(phase.sessions for phase in self.phase_list())
+        return session_count(self.phase_list())
 
     def can_become(self, status: str) -> bool:
         return status in PLAN_TRANSITIONS[self.status]

@@ -12,7 +12,7 @@ from typing import Any
 import yaml
 from django.core.exceptions import ImproperlyConfigured
 
-from mesoclinic.plans.windows import Phase
+from mesoclinic.plans.windows import Phase, session_count
 
 PROTOCOLS_FILE = Path(__file__).parent / "data" / "protocols.yaml"
 INDICATIONS = {"hair_loss", "skin_rejuvenation", "fat_reduction", "cellulite"}
@@ -33,7 +33,7 @@ class ProtocolDefinition:
 
     @property
     def session_count(self) -> int:
-        return sum(phase.sessions for phase in self.phases)
+        return session_count(self.phases)
 
 
 @dataclass(frozen=True)

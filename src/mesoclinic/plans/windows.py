@@ -47,6 +47,10 @@ class Window:
         return [self.earliest + datetime.timedelta(days=n) for n in range(span + 1)]
 
 
+def session_count(phases: Sequence[Phase]) -> int:
+    return sum(phase.sessions for phase in phases)
+
+
 def session_intervals(phases: Sequence[Phase]) -> list[Interval | None]:
     """One entry per session of the course: None for the first, then its interval."""
     intervals: list[Interval | None] = []
