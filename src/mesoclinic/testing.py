@@ -63,3 +63,20 @@ def patient_b(practitioner_b, location_b):
     return register_patient(
         actor=practitioner_b, location=location_b, given_name="Mehmet", family_name="Kaya"
     )
+
+
+@pytest.fixture
+def clinic_now(monkeypatch):
+    """Freeze the clinic's clock: `clinic_now("2026-11-20T08:00")`."""
+    import datetime
+
+    from django.utils import timezone
+
+    from mesoclinic import clock
+
+    def freeze(moment: str) -> datetime.datetime:
+        frozen = timezone.make_aware(datetime.datetime.fromisoformat(moment))
+        monkeypatch.setattr(clock, "_frozen", frozen)
+        return frozen
+
+    return freeze

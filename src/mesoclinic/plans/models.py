@@ -1,3 +1,5 @@
+import datetime
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -124,6 +126,12 @@ class TreatmentPlan(models.Model):
     preferred_weekdays = models.JSONField(
         _("preferred weekdays"), default=list, blank=True, help_text=_("0 = Monday … 6 = Sunday")
     )
+    preferred_from = models.TimeField(
+        _("preferably starting from"), null=True, blank=True, help_text=_("e.g. 09:00")
+    )
+    preferred_until = models.TimeField(
+        _("preferably starting by"), null=True, blank=True, help_text=_("e.g. 12:00")
+    )
     preferred_practitioner = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
@@ -156,6 +164,11 @@ class TreatmentPlan(models.Model):
     def session_count(self) -> int:
         return session_count(self.phase_list())
 
+    def prefers_time(self, moment: datetime.time) -> bool:
+        return (self.preferred_from is None or self.preferred_from <= moment) and (
+            self.preferred_until is None or moment <= self.preferred_until
+        )
+
     def can_become(self, status: str) -> bool:
         return status in PLAN_TRANSITIONS[self.status]
 
@@ -168,5 +181,11 @@ class TreatmentPlan(models.Model):
         weekdays = self.preferred_weekdays or []
         if not all(isinstance(day, int) and 0 <= day <= 6 for day in weekdays):
             errors["preferred_weekdays"] = ["Weekdays are 0 (Monday) to 6 (Sunday)."]
+        if (
+            self.preferred_from is not None
+            and self.preferred_until is not None
+            and self.preferred_from > self.preferred_until
+        ):
+            errors["preferred_until"] = ["Choose a time after the “from” time."]
         if errors:
             raise ValidationError(errors)

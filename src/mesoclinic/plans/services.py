@@ -3,6 +3,7 @@ audited. A plan may be drafted on any screening, but it is accepted or started o
 one that allows treatment: "contraindicated" or "refer" need a clinician's justified
 override of that screening first."""
 
+import datetime
 from collections.abc import Sequence
 from typing import Any
 
@@ -84,6 +85,8 @@ def plan_create(
     formulation: Formulation,
     target_zones: Sequence[str] = (),
     preferred_weekdays: Sequence[int] = (),
+    preferred_from: datetime.time | None = None,
+    preferred_until: datetime.time | None = None,
     preferred_practitioner: User | None = None,
     notes: str = "",
 ) -> TreatmentPlan:
@@ -121,6 +124,8 @@ def plan_create(
         formulation=formulation,
         target_zones=list(target_zones),
         preferred_weekdays=sorted(set(preferred_weekdays)),
+        preferred_from=preferred_from,
+        preferred_until=preferred_until,
         preferred_practitioner=preferred_practitioner,
         notes=notes.strip(),
         created_by=actor,

@@ -71,11 +71,25 @@ def window_after(previous: datetime.date, interval: Interval) -> Window:
     )
 
 
+def window_ahead(window: Window, not_before: datetime.date) -> tuple[Window, bool]:
+    """The part of a window not yet past, and whether the session is late.
+
+    A window that closed before `not_before` (a missed visit, a course that paused) is
+    moved to open on `not_before` with its width kept, so the session is laid as soon
+    as it can be, and it is marked late for the clinician to see.
+    """
+    if window.latest < not_before:
+        width = window.latest - window.earliest
+        return Window(not_before, not_before + width), True
+    return Window(max(window.earliest, not_before), window.latest), False
+
+
 @dataclass(frozen=True)
 class LaidSession:
     number: int  # 1-based position in the course
     window: Window
     day: datetime.date | None  # None: no free day inside the window
+    is_late: bool = False  # its protocol window had closed; laid as soon as possible
 
 
 def lay_course(
@@ -84,6 +98,8 @@ def lay_course(
     done: Sequence[datetime.date],
     first_window: Window,
     pick: Callable[[int, Window], datetime.date | None],
+    not_before: datetime.date | None = None,
+    last_number: int | None = None,
 ) -> list[LaidSession]:
     """Lay every session not done yet, each inside its window after the one before.
 
@@ -97,16 +113,20 @@ def lay_course(
         raise ValueError("more sessions done than the protocol has")
     laid: list[LaidSession] = []
     previous = done[-1] if done else None
-    for index in range(len(done), len(intervals)):
+    end = len(intervals) if last_number is None else min(last_number, len(intervals))
+    for index in range(len(done), end):
         interval = intervals[index]
         if previous is None or interval is None:
             window = first_window
         else:
             window = window_after(previous, interval)
+        is_late = False
+        if not_before is not None:
+            window, is_late = window_ahead(window, not_before)
         day = pick(index + 1, window)
         if day is not None and day not in window:
             raise ValueError(f"the calendar offered {day}, outside {window}")
-        laid.append(LaidSession(number=index + 1, window=window, day=day))
+        laid.append(LaidSession(number=index + 1, window=window, day=day, is_late=is_late))
         if day is None:
             break
         previous = day

@@ -1,31 +1,72 @@
-"""Booking visits. The database refuses double bookings (migration 0002); this service
-also checks what only it can know: opening hours, holidays, absences, and the plan's
-window after the previous session, and turns a lost race into a clear refusal."""
+"""Booking visits and laying courses. The database refuses double bookings (migration
+0002); these services check what only they can know (opening hours, holidays, absences,
+each session's window after the one before) and turn a lost race into a clear refusal.
+
+Booking one session, booking the whole course, moving a session and re-laying after a
+missed one are the same operation: lay the plan's sessions from some point on, each
+inside its window after the one before, keeping what still fits and pinning what the
+staff chose. `_lay_sessions` does it; the public services say from where and what is
+pinned. Each runs in one transaction: either every session lands or none moves.
+"""
 
 import datetime
+from dataclasses import dataclass
 
-import holidays
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from mesoclinic import clock
 from mesoclinic.accounts.models import User
 from mesoclinic.accounts.permissions import Permission, require_permission
 from mesoclinic.audit.models import AuditAction
 from mesoclinic.audit.services import audit_record
 from mesoclinic.patients.models import Patient
 from mesoclinic.plans.models import PlanStatus, TreatmentPlan
-from mesoclinic.plans.windows import session_intervals, window_after
+from mesoclinic.plans.windows import LaidSession, Window, lay_course, session_intervals
+from mesoclinic.scheduling.calendar import CalendarState, Slot
 from mesoclinic.scheduling.models import (
     HOLDING_STATUSES,
-    Absence,
     Appointment,
-    OpeningHours,
+    AppointmentStatus,
     Room,
 )
 
 DEFAULT_MINUTES = 30
+FIRST_WINDOW_DAYS = 14  # a course not started begins within two weeks of the day asked
 BOOKABLE_PLAN_STATUSES = {PlanStatus.ACCEPTED, PlanStatus.ACTIVE}
+LOST_RACE = "This time was booked by someone else a moment ago; choose again."
+
+
+@dataclass(frozen=True)
+class Move:
+    """What booking or re-laying did to one session, shown to the staff."""
+
+    session_number: int
+    before: datetime.datetime | None  # None: newly booked
+    after: datetime.datetime
+    practitioner: str
+    is_late: bool
+
+    def __str__(self) -> str:
+        after = f"{timezone.localtime(self.after):%a %d %b %H:%M} with {self.practitioner}"
+        late = " (late: its window had closed)" if self.is_late else ""
+        if self.before is None:
+            return f"Session {self.session_number}: booked {after}{late}"
+        return (
+            f"Session {self.session_number}: {timezone.localtime(self.before):%a %d %b %H:%M}"
+            f" → {after}{late}"
+        )
+
+
+@dataclass(frozen=True)
+class Relaid:
+    """A visit's new status and what re-laying the sessions after it did, or why it could
+    not (the staff then book those sessions by hand)."""
+
+    appointment: Appointment
+    moves: list[Move]
+    problem: str = ""
 
 
 def appointment_book(
@@ -40,116 +81,440 @@ def appointment_book(
     """Book a visit (a plan's next session when `plan` is given), or ValidationError."""
     require_permission(user=actor, permission=Permission.APPOINTMENT_BOOK, patient=patient)
     minutes = plan.session_minutes if plan is not None else DEFAULT_MINUTES
-    appointment = Appointment(
-        patient=patient,
-        plan=plan,
-        location=room.location,
-        room=room,
-        practitioner=practitioner,
-        starts_at=starts_at,
-        ends_at=starts_at + datetime.timedelta(minutes=minutes),
-        created_by=actor,
+    slot = Slot(
+        starts_at, starts_at + datetime.timedelta(minutes=minutes), practitioner.pk, room.pk
     )
     with transaction.atomic():
-        if plan is not None:
-            appointment.session_number = _next_session_number(plan, patient, starts_at)
-        problems = slot_problems(appointment)
-        if problems:
-            raise ValidationError({"starts_at": problems})
-        appointment.full_clean()
+        if plan is None:
+            return _book_visit(actor=actor, patient=patient, slot=slot, location=room.location)
+        locked = _lock_bookable(plan, patient)
+        held = _held_sessions(locked)
+        number = _first_unbooked(held, locked)
+        _lay_sessions(
+            actor=actor,
+            plan=locked,
+            held=held,
+            keep_through=number - 1,
+            last_number=number,
+            pinned={number: slot},
+            # a first session the staff place by hand may be any day from today on
+            first_window=Window(clock.today(), max(clock.today(), _day(starts_at))),
+        )
+    return Appointment.objects.get(plan=locked, session_number=number, status__in=HOLDING_STATUSES)
+
+
+def course_book(
+    *, actor: User, plan: TreatmentPlan, start_from: datetime.date | None = None
+) -> list[Move]:
+    """Book every session of the plan not booked yet, each inside its window, preferring
+    the patient's weekdays, times and practitioner; all of them or none."""
+    require_permission(user=actor, permission=Permission.APPOINTMENT_BOOK, patient=plan.patient)
+    with transaction.atomic():
+        locked = _lock_bookable(plan, plan.patient)
+        held = _held_sessions(locked)
+        number = _first_unbooked(held, locked)
+        first_day = max(start_from or clock.today(), clock.today())
+        return _lay_sessions(
+            actor=actor,
+            plan=locked,
+            held=held,
+            keep_through=number - 1,
+            last_number=locked.session_count,
+            pinned={},
+            first_window=Window(first_day, first_day + datetime.timedelta(FIRST_WINDOW_DAYS)),
+        )
+
+
+def appointment_move(
+    *,
+    actor: User,
+    appointment: Appointment,
+    starts_at: datetime.datetime,
+    practitioner: User | None = None,
+    room: Room | None = None,
+) -> list[Move]:
+    """Move a booked visit; a plan's later sessions are re-laid inside their windows."""
+    require_permission(
+        user=actor, permission=Permission.APPOINTMENT_BOOK, patient=appointment.patient
+    )
+    with transaction.atomic():
+        current = Appointment.objects.select_for_update().get(pk=appointment.pk)
+        if current.status != AppointmentStatus.BOOKED:
+            raise ValidationError({"status": ["Only a booked visit can be moved."]})
+        slot = Slot(
+            starts_at,
+            starts_at + (current.ends_at - current.starts_at),
+            (practitioner or current.practitioner).pk,
+            (room or current.room).pk,
+        )
+        if current.plan is None:
+            calendar = CalendarState.load(
+                current.location, _day(starts_at), _day(starts_at), ignoring=[current.pk]
+            )
+            _refuse_problems(calendar, slot)
+            before = current.starts_at
+            _save_slot(actor, current, slot)
+            return [Move(0, before, slot.starts_at, str(current.practitioner), False)]
+        plan = _lock_bookable(current.plan, current.patient)
+        held = _held_sessions(plan)
+        number = current.session_number or 0
+        return _lay_sessions(
+            actor=actor,
+            plan=plan,
+            held=held,
+            keep_through=number - 1,
+            last_number=max(held),
+            pinned={number: slot},
+        )
+
+
+def appointment_mark(*, actor: User, appointment: Appointment, status: str) -> Relaid:
+    """Record that a visit was done, missed or cancelled. A plan session missed or
+    cancelled is laid again with the sessions after it, inside their windows."""
+    require_permission(
+        user=actor, permission=Permission.APPOINTMENT_BOOK, patient=appointment.patient
+    )
+    if status not in {
+        AppointmentStatus.DONE,
+        AppointmentStatus.MISSED,
+        AppointmentStatus.CANCELLED,
+    }:
+        raise ValidationError({"status": [f"Unknown status {status!r}."]})
+    with transaction.atomic():
+        current = Appointment.objects.select_for_update().get(pk=appointment.pk)
+        if current.status != AppointmentStatus.BOOKED:
+            raise ValidationError(
+                {"status": [f"This visit is {current.get_status_display().lower()} already."]}
+            )
+        if status in {AppointmentStatus.DONE, AppointmentStatus.MISSED} and (
+            current.starts_at > clock.now()
+        ):
+            raise ValidationError({"status": ["A visit still to come is not done or missed."]})
+        _set_status(actor, current, status)
+        if status == AppointmentStatus.DONE or current.plan_id is None:
+            return Relaid(current, [])
+        plan = TreatmentPlan.objects.select_for_update().get(pk=current.plan_id)
+        if plan.status not in BOOKABLE_PLAN_STATUSES:
+            return Relaid(current, [], "The plan is not being booked; nothing was re-laid.")
+        held = _held_sessions(plan)
+        number = current.session_number or 0
         try:
             with transaction.atomic():
-                appointment.save()
-        except IntegrityError:
-            raise ValidationError(
-                {"starts_at": ["This time was booked by someone else a moment ago."]}
-            ) from None
-        audit_record(
-            actor=actor,
-            action=AuditAction.CREATE,
-            object_type="scheduling.appointment",
-            object_id=appointment.pk,
-            patient_id=patient.pk,
-            location_id=room.location_id,
-            details={
-                "starts_at": starts_at.isoformat(),
-                "practitioner": practitioner.pk,
-                "room": room.pk,
-                "plan": getattr(plan, "pk", None),
-                "session": appointment.session_number,
-            },
+                moves = _lay_sessions(
+                    actor=actor,
+                    plan=plan,
+                    held=held,
+                    keep_through=number - 1,
+                    last_number=max([number, *held]),
+                    pinned={},
+                )
+        except ValidationError as error:
+            return Relaid(current, [], " ".join(error.messages))
+    return Relaid(current, moves)
+
+
+def _lay_sessions(
+    *,
+    actor: User,
+    plan: TreatmentPlan,
+    held: dict[int, Appointment],
+    keep_through: int,
+    last_number: int,
+    pinned: dict[int, Slot],
+    first_window: Window | None = None,
+) -> list[Move]:
+    """Lay sessions keep_through+1 … last_number of a locked plan and save the result.
+
+    Sessions up to keep_through stay where they are. A later session already booked
+    keeps its time while that is still inside its window and free; otherwise it goes to
+    the best free slot of its window (see `_best_slot`). `pinned` sessions go exactly
+    where the staff put them, or the whole operation is refused.
+    """
+    missing = next((n for n in range(1, keep_through + 1) if n not in held), None)
+    if missing is not None:
+        raise ValidationError({"plan": [f"Book session {missing} first."]})
+    relaid = {number: visit for number, visit in held.items() if number > keep_through}
+    if any(visit.status != AppointmentStatus.BOOKED for visit in relaid.values()):
+        raise ValidationError({"status": ["A later session is done already; nothing moved."]})
+    today = clock.today()
+    first_window = first_window or Window(today, today + datetime.timedelta(FIRST_WINDOW_DAYS))
+    horizon = first_window.latest + datetime.timedelta(
+        sum(interval.days_max for interval in session_intervals(plan.phase_list()) if interval)
+    )
+    calendar = CalendarState.load(
+        plan.patient.location,
+        today,
+        horizon,
+        ignoring=[visit.pk for visit in relaid.values()],
+    )
+    practitioners = _practitioner_order(plan, held, calendar)
+    chosen: dict[int, Slot] = {}
+
+    def pick(number: int, window: Window) -> datetime.date | None:
+        slot = pinned.get(number)
+        if slot is not None:
+            if _day(slot.starts_at) not in window:
+                raise ValidationError({"starts_at": [_outside_window(number, window)]})
+            _refuse_problems(calendar, slot)
+        else:
+            slot = _kept_slot(calendar, relaid.get(number), window) or _best_slot(
+                calendar, plan, window, practitioners
+            )
+        if slot is None:
+            return None
+        calendar.take(slot)
+        chosen[number] = slot
+        return _day(slot.starts_at)
+
+    laid = lay_course(
+        plan.phase_list(),
+        done=[_day(held[number].starts_at) for number in range(1, keep_through + 1)],
+        first_window=first_window,
+        pick=pick,
+        not_before=today,
+        last_number=last_number,
+    )
+    unplaced = next((session for session in laid if session.day is None), None)
+    if unplaced is not None:
+        raise ValidationError(
+            {
+                "starts_at": [
+                    f"Session {unplaced.number} finds no free time between "
+                    f"{unplaced.window.earliest} and {unplaced.window.latest}; nothing was booked."
+                ]
+            }
         )
-    return appointment
+    return _save_laid(actor, plan, laid, chosen, relaid, calendar)
 
 
-def slot_problems(appointment: Appointment) -> list[str]:
-    """Why this visit cannot be at this time, in plain words; empty when it can."""
-    location, practitioner = appointment.location, appointment.practitioner
-    start = timezone.localtime(appointment.starts_at)
-    end = timezone.localtime(appointment.ends_at)
-    problems = []
-    if location.pk not in practitioner.location_ids or not practitioner.is_clinic_staff:
-        problems.append(f"{practitioner} does not work at {location}.")
-    if not appointment.room.is_active:
-        problems.append(f"{appointment.room.name} is not in use.")
-    if start.date() in holidays.country_holidays(location.group.country, years=start.year):
-        problems.append(f"{start:%Y-%m-%d} is a public holiday.")
-    elif (
-        not OpeningHours.objects.filter(
-            location=location,
-            weekday=start.weekday(),
-            opens__lte=start.time(),
-            closes__gte=end.time(),
-        ).exists()
-        or start.date() != end.date()
-    ):
-        problems.append(f"{location} is not open {start:%A %H:%M}–{end:%H:%M}.")
-    if Absence.objects.filter(
-        practitioner=practitioner,
-        starts_at__lt=appointment.ends_at,
-        ends_at__gt=appointment.starts_at,
-    ).exists():
-        problems.append(f"{practitioner} is away then.")
-    overlapping = Appointment.objects.filter(
-        status__in=HOLDING_STATUSES,
-        starts_at__lt=appointment.ends_at,
-        ends_at__gt=appointment.starts_at,
-    ).exclude(pk=appointment.pk)
-    if overlapping.filter(practitioner=practitioner).exists():
-        problems.append(f"{practitioner} has another visit then.")
-    if overlapping.filter(room=appointment.room).exists():
-        problems.append(f"{appointment.room.name} is taken then.")
-    return problems
+def _save_laid(
+    actor: User,
+    plan: TreatmentPlan,
+    laid: list[LaidSession],
+    chosen: dict[int, Slot],
+    relaid: dict[int, Appointment],
+    calendar: CalendarState,
+) -> list[Move]:
+    changed = [
+        session
+        for session in laid
+        if session.number not in relaid
+        or _slot_of(relaid[session.number]) != chosen[session.number]
+    ]
+    # Step the moving visits out of the way first, so that session 3 may take the time
+    # session 4 is leaving without the database seeing two bookings at once.
+    Appointment.objects.filter(
+        pk__in=[relaid[s.number].pk for s in changed if s.number in relaid]
+    ).update(status=AppointmentStatus.CANCELLED)
+    moves = []
+    try:
+        with transaction.atomic():
+            for session in changed:
+                slot = chosen[session.number]
+                visit = relaid.get(session.number)
+                before = visit.starts_at if visit else None
+                if visit is None:
+                    visit = _create_visit(actor, plan.patient, slot, calendar, plan, session.number)
+                else:
+                    visit.status = AppointmentStatus.BOOKED
+                    _save_slot(actor, visit, slot)
+                moves.append(
+                    Move(
+                        session.number,
+                        before,
+                        slot.starts_at,
+                        calendar.practitioner_names[slot.practitioner_id],
+                        session.is_late,
+                    )
+                )
+    except IntegrityError:
+        raise ValidationError({"starts_at": [LOST_RACE]}) from None
+    return moves
 
 
-def _next_session_number(
-    plan: TreatmentPlan, patient: Patient, starts_at: datetime.datetime
-) -> int:
-    """The plan's next session, if this day is inside its window after the one before."""
-    locked = TreatmentPlan.objects.select_for_update().get(pk=plan.pk)
+def _book_visit(*, actor: User, patient: Patient, slot: Slot, location) -> Appointment:
+    calendar = CalendarState.load(location, _day(slot.starts_at), _day(slot.starts_at))
+    _refuse_problems(calendar, slot)
+    try:
+        with transaction.atomic():
+            return _create_visit(actor, patient, slot, calendar, None, None)
+    except IntegrityError:
+        raise ValidationError({"starts_at": [LOST_RACE]}) from None
+
+
+def _create_visit(
+    actor: User,
+    patient: Patient,
+    slot: Slot,
+    calendar: CalendarState,
+    plan: TreatmentPlan | None,
+    number: int | None,
+) -> Appointment:
+    visit = Appointment(
+        patient=patient,
+        plan=plan,
+        session_number=number,
+        location=calendar.location,
+        room_id=slot.room_id,
+        practitioner_id=slot.practitioner_id,
+        starts_at=slot.starts_at,
+        ends_at=slot.ends_at,
+        created_by=actor,
+    )
+    visit.full_clean()
+    visit.save()
+    audit_record(
+        actor=actor,
+        action=AuditAction.CREATE,
+        object_type="scheduling.appointment",
+        object_id=visit.pk,
+        patient_id=patient.pk,
+        location_id=calendar.location.pk,
+        details={
+            "starts_at": slot.starts_at.isoformat(),
+            "practitioner": slot.practitioner_id,
+            "room": slot.room_id,
+            "plan": getattr(plan, "pk", None),
+            "session": number,
+        },
+    )
+    return visit
+
+
+def _save_slot(actor: User, visit: Appointment, slot: Slot) -> None:
+    before = _slot_of(visit)
+    visit.starts_at, visit.ends_at = slot.starts_at, slot.ends_at
+    visit.practitioner_id, visit.room_id = slot.practitioner_id, slot.room_id
+    visit.save()
+    audit_record(
+        actor=actor,
+        action=AuditAction.UPDATE,
+        object_type="scheduling.appointment",
+        object_id=visit.pk,
+        patient_id=visit.patient_id,
+        location_id=visit.location_id,
+        changes={
+            "starts_at": [before.starts_at.isoformat(), slot.starts_at.isoformat()],
+            "practitioner": [before.practitioner_id, slot.practitioner_id],
+            "room": [before.room_id, slot.room_id],
+        },
+    )
+
+
+def _set_status(actor: User, visit: Appointment, status: str) -> None:
+    old = visit.status
+    visit.status = status
+    visit.save(update_fields=["status"])
+    audit_record(
+        actor=actor,
+        action=AuditAction.UPDATE,
+        object_type="scheduling.appointment",
+        object_id=visit.pk,
+        patient_id=visit.patient_id,
+        location_id=visit.location_id,
+        changes={"status": [old, status]},
+    )
+
+
+def _kept_slot(calendar: CalendarState, visit: Appointment | None, window: Window) -> Slot | None:
+    """A booked session stays where it is while that is inside its window and free."""
+    if visit is None or _day(visit.starts_at) not in window:
+        return None
+    slot = _slot_of(visit)
+    return None if calendar.problems(*_slot_args(slot)) else slot
+
+
+def _best_slot(
+    calendar: CalendarState,
+    plan: TreatmentPlan,
+    window: Window,
+    practitioners: list[int],
+) -> Slot | None:
+    """The free slot in the window that best suits the patient: a preferred weekday,
+    then a preferred time, then the preferred practitioner, then the earliest."""
+
+    def misses(slot: Slot) -> tuple:
+        start = timezone.localtime(slot.starts_at)
+        return (
+            bool(plan.preferred_weekdays) and start.weekday() not in plan.preferred_weekdays,
+            not plan.prefers_time(start.time()),
+            practitioners.index(slot.practitioner_id),
+            slot.starts_at,
+        )
+
+    best: Slot | None = None
+    for day in window.days():
+        for practitioner_id in practitioners:
+            for slot in calendar.free_slots(day, practitioner_id, plan.session_minutes):
+                if best is None or misses(slot) < misses(best):
+                    best = slot
+                    if misses(best)[:3] == (False, False, 0):
+                        return best  # nothing later can suit better
+    return best
+
+
+def _practitioner_order(
+    plan: TreatmentPlan, held: dict[int, Appointment], calendar: CalendarState
+) -> list[int]:
+    """Who treats the patient, best first: the preferred practitioner, then whoever did
+    the latest session (continuity), then the location's others."""
+    first = [
+        plan.preferred_practitioner_id,
+        *(held[number].practitioner_id for number in sorted(held, reverse=True)),
+    ]
+    ordered = [pk for pk in first if pk in calendar.practitioner_names]
+    ordered += [pk for pk in calendar.practitioner_names if pk not in ordered]
+    return list(dict.fromkeys(ordered))
+
+
+def _lock_bookable(plan: TreatmentPlan, patient: Patient) -> TreatmentPlan:
+    locked = TreatmentPlan.objects.select_for_update().select_related("patient").get(pk=plan.pk)
     if locked.patient_id != patient.pk:
         raise ValidationError({"plan": ["This plan belongs to another patient."]})
     if locked.status not in BOOKABLE_PLAN_STATUSES:
         raise ValidationError(
             {"plan": [f"A plan that is {locked.get_status_display().lower()} is not booked."]}
         )
-    held = list(locked.appointments.filter(status__in=HOLDING_STATUSES).order_by("session_number"))
-    intervals = session_intervals(locked.phase_list())
-    number = len(held) + 1
-    if number > len(intervals):
+    return locked
+
+
+def _held_sessions(plan: TreatmentPlan) -> dict[int, Appointment]:
+    return {
+        visit.session_number: visit
+        for visit in plan.appointments.filter(status__in=HOLDING_STATUSES).order_by(
+            "session_number"
+        )
+        if visit.session_number is not None
+    }
+
+
+def _first_unbooked(held: dict[int, Appointment], plan: TreatmentPlan) -> int:
+    number = next(n for n in range(1, len(held) + 2) if n not in held)
+    if number > plan.session_count:
         raise ValidationError({"plan": ["Every session of this plan is booked already."]})
-    interval = intervals[number - 1]
-    if interval is not None:
-        previous_day = timezone.localtime(held[-1].starts_at).date()
-        window = window_after(previous_day, interval)
-        if timezone.localtime(starts_at).date() not in window:
-            raise ValidationError(
-                {
-                    "starts_at": [
-                        f"Session {number} belongs between {window.earliest} and "
-                        f"{window.latest} ({interval.days_min}–{interval.days_max} days "
-                        f"after session {number - 1} on {previous_day})."
-                    ]
-                }
-            )
     return number
+
+
+def _refuse_problems(calendar: CalendarState, slot: Slot) -> None:
+    problems = calendar.problems(*_slot_args(slot))
+    if problems:
+        raise ValidationError({"starts_at": problems})
+
+
+def _outside_window(number: int, window: Window) -> str:
+    return (
+        f"Session {number} belongs between {window.earliest} and {window.latest} "
+        "(its interval after the session before)."
+    )
+
+
+def _slot_of(visit: Appointment) -> Slot:
+    return Slot(visit.starts_at, visit.ends_at, visit.practitioner_id, visit.room_id)
+
+
+def _slot_args(slot: Slot) -> tuple:
+    return (slot.starts_at, slot.ends_at, slot.practitioner_id, slot.room_id)
+
+
+def _day(moment: datetime.datetime) -> datetime.date:
+    return timezone.localdate(moment)

@@ -66,6 +66,36 @@ def test_laying_stops_where_the_calendar_has_no_free_day():
     assert [(s.number, s.day) for s in laid] == [(2, None)]
 
 
+def test_no_session_is_laid_in_the_past_and_a_closed_window_reopens_marked_late():
+    phases = [Phase(sessions=3, interval_days_min=6, interval_days_max=9)]
+    done = [MONDAY]
+
+    inside = lay_course(
+        phases,
+        done=done,
+        first_window=Window(MONDAY, MONDAY),
+        pick=earliest,
+        not_before=MONDAY + datetime.timedelta(days=8),
+    )
+    closed = lay_course(
+        phases,
+        done=done,
+        first_window=Window(MONDAY, MONDAY),
+        pick=earliest,
+        not_before=MONDAY + datetime.timedelta(days=20),
+    )
+
+    assert inside[0].window == Window(
+        MONDAY + datetime.timedelta(8), MONDAY + datetime.timedelta(9)
+    )
+    assert not inside[0].is_late
+    assert closed[0].window == Window(
+        MONDAY + datetime.timedelta(20), MONDAY + datetime.timedelta(23)
+    )
+    assert [s.is_late for s in closed] == [True, False]
+    assert closed[1].window.earliest == closed[0].day + datetime.timedelta(days=6)
+
+
 phase_lists = st.lists(
     st.tuples(st.integers(1, 6), st.integers(1, 40), st.integers(0, 30)).map(
         lambda t: Phase(sessions=t[0], interval_days_min=t[1], interval_days_max=t[1] + t[2])

@@ -33,7 +33,8 @@ def test_reception_books_a_visit_and_it_is_audited(reception, practitioner, pati
         (at(MONDAY, "08:30"), "is not open Monday 08:30–09:00"),
         (at(MONDAY, "12:45"), "is not open Monday 12:45–13:15"),  # runs into lunch
         (at("2026-11-28", "10:00"), "is not open Saturday"),
-        (at("2026-10-29", "10:00"), "2026-10-29 is a public holiday"),  # Republic Day, TR
+        (at("2027-10-29", "10:00"), "2027-10-29 is a public holiday"),  # Republic Day, TR
+        (at("2026-11-19", "10:00"), "is in the past"),
     ],
 )
 def test_visits_happen_only_when_the_clinic_is_open(

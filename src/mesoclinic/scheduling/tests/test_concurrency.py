@@ -6,6 +6,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import connections
 
+from mesoclinic.scheduling.calendar import CalendarState
 from mesoclinic.scheduling.models import Appointment, Room
 from mesoclinic.scheduling.services import appointment_book
 from mesoclinic.scheduling.tests.conftest import at
@@ -19,7 +20,7 @@ def test_concurrent_bookings_of_one_slot_keep_exactly_one(
     reception, practitioner, patient_a, location_a, rooms, monkeypatch, service_checks
 ):
     if not service_checks:  # what holds is the database's constraint, not the service's look
-        monkeypatch.setattr("mesoclinic.scheduling.services.slot_problems", lambda _: [])
+        monkeypatch.setattr(CalendarState, "problems", lambda *_: [])
     # Each worker takes its own room, so only the practitioner's constraint can refuse them.
     own_rooms = [
         Room.objects.create(location=location_a, name=f"Booth {n}") for n in range(WORKERS)

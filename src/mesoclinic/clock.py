@@ -1,0 +1,16 @@
+"""The clinic's idea of "now". Booking refuses the past, so tests that book fixed dates
+freeze this clock (the `clinic_now` fixture) instead of depending on the day they run."""
+
+import datetime
+
+from django.utils import timezone
+
+_frozen: datetime.datetime | None = None
+
+
+def now() -> datetime.datetime:
+    return _frozen or timezone.now()
+
+
+def today() -> datetime.date:
+    return timezone.localdate(now())

@@ -1,0 +1,183 @@
+"""A location's calendar held in memory: which practitioner and room are free when.
+
+Laying a whole course, re-laying after a move and the batch planner each ask "where is
+the first free time on this day" hundreds of times; asking the database each time would
+be hundreds of queries. `CalendarState.load` reads opening hours, holidays, absences and
+held appointments for a span of days once (five queries, whatever the span), and
+`take` records each choice so that one course never books two sessions into one slot.
+The database's exclusion constraint still has the last word when the choices are saved.
+"""
+
+import datetime
+from collections import defaultdict
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+
+import holidays
+from django.db.models import Q
+from django.utils import timezone
+
+from mesoclinic import clock
+from mesoclinic.accounts.models import Location, Role, User
+from mesoclinic.scheduling.models import (
+    HOLDING_STATUSES,
+    Absence,
+    Appointment,
+    OpeningHours,
+    Room,
+)
+
+STEP_MINUTES = 15  # visits start on the quarter hour
+
+Span = tuple[datetime.datetime, datetime.datetime]
+
+
+@dataclass(frozen=True)
+class Slot:
+    starts_at: datetime.datetime
+    ends_at: datetime.datetime
+    practitioner_id: int
+    room_id: int
+
+
+def _overlaps(spans: Iterable[Span], start: datetime.datetime, end: datetime.datetime) -> bool:
+    return any(busy_start < end and start < busy_end for busy_start, busy_end in spans)
+
+
+@dataclass
+class CalendarState:
+    location: Location
+    practitioner_names: dict[int, str]  # the location's practitioners, in booking order
+    room_names: dict[int, str]  # its rooms in use
+    opening: dict[int, list[tuple[datetime.time, datetime.time]]]  # weekday -> spans
+    closed_days: set[datetime.date]
+    away: dict[int, list[Span]] = field(default_factory=lambda: defaultdict(list))
+    busy_practitioner: dict[int, list[Span]] = field(default_factory=lambda: defaultdict(list))
+    busy_room: dict[int, list[Span]] = field(default_factory=lambda: defaultdict(list))
+
+    @classmethod
+    def load(
+        cls,
+        location: Location,
+        first_day: datetime.date,
+        last_day: datetime.date,
+        *,
+        ignoring: Sequence[int] = (),
+    ) -> "CalendarState":
+        """The calendar from first_day to last_day; appointments in `ignoring` (the ones
+        being re-laid) count as free."""
+        start = _day_start(first_day)
+        end = _day_start(last_day + datetime.timedelta(days=1))
+        opening: dict[int, list[tuple[datetime.time, datetime.time]]] = defaultdict(list)
+        for hours in OpeningHours.objects.filter(location=location):
+            opening[hours.weekday].append((hours.opens, hours.closes))
+        practitioners = User.objects.filter(
+            locations=location, role=Role.PRACTITIONER, is_active=True
+        ).order_by("id")
+        state = cls(
+            location=location,
+            practitioner_names={user.pk: str(user) for user in practitioners},
+            room_names=dict(
+                Room.objects.filter(location=location, is_active=True)
+                .order_by("name")
+                .values_list("id", "name")
+            ),
+            opening=opening,
+            closed_days=set(
+                holidays.country_holidays(
+                    location.group.country, years=range(first_day.year, last_day.year + 1)
+                )
+            ),
+        )
+        practitioner_ids = list(state.practitioner_names)
+        for practitioner_id, away_from, away_until in Absence.objects.filter(
+            practitioner_id__in=practitioner_ids, starts_at__lt=end, ends_at__gt=start
+        ).values_list("practitioner_id", "starts_at", "ends_at"):
+            state.away[practitioner_id].append((away_from, away_until))
+        # Every holding appointment of these practitioners or rooms, wherever it is: a
+        # practitioner working at two locations is busy at both.
+        held = (
+            Appointment.objects.filter(
+                status__in=HOLDING_STATUSES, starts_at__lt=end, ends_at__gt=start
+            )
+            .filter(Q(practitioner_id__in=practitioner_ids) | Q(room_id__in=state.room_names))
+            .exclude(pk__in=ignoring)
+            .values_list("practitioner_id", "room_id", "starts_at", "ends_at")
+        )
+        for practitioner_id, room_id, starts_at, ends_at in held:
+            state.busy_practitioner[practitioner_id].append((starts_at, ends_at))
+            state.busy_room[room_id].append((starts_at, ends_at))
+        return state
+
+    def is_open(self, day: datetime.date) -> bool:
+        return day not in self.closed_days and bool(self.opening.get(day.weekday()))
+
+    def problems(
+        self,
+        starts_at: datetime.datetime,
+        ends_at: datetime.datetime,
+        practitioner_id: int,
+        room_id: int,
+    ) -> list[str]:
+        """Why a visit cannot be at this time, in plain words; empty when it can."""
+        start, end = timezone.localtime(starts_at), timezone.localtime(ends_at)
+        practitioner = self.practitioner_names.get(practitioner_id)
+        problems = []
+        if starts_at < clock.now():
+            problems.append(f"{start:%Y-%m-%d %H:%M} is in the past.")
+        if practitioner is None:
+            problems.append(f"The practitioner does not work at {self.location}.")
+        if room_id not in self.room_names:
+            problems.append(f"The room is not in use at {self.location}.")
+        if start.date() in self.closed_days:
+            problems.append(f"{start:%Y-%m-%d} is a public holiday.")
+        elif not self._within_opening_hours(start, end):
+            problems.append(f"{self.location} is not open {start:%A %H:%M}–{end:%H:%M}.")
+        if _overlaps(self.away[practitioner_id], starts_at, ends_at):
+            problems.append(f"{practitioner} is away then.")
+        if _overlaps(self.busy_practitioner[practitioner_id], starts_at, ends_at):
+            problems.append(f"{practitioner} has another visit then.")
+        if _overlaps(self.busy_room[room_id], starts_at, ends_at):
+            problems.append(f"{self.room_names.get(room_id, 'The room')} is taken then.")
+        return problems
+
+    def _within_opening_hours(self, start: datetime.datetime, end: datetime.datetime) -> bool:
+        return start.date() == end.date() and any(
+            opens <= start.time() and end.time() <= closes
+            for opens, closes in self.opening.get(start.weekday(), [])
+        )
+
+    def free_slots(self, day: datetime.date, practitioner_id: int, minutes: int) -> Iterator[Slot]:
+        """Every start on the day, in order, when the practitioner and some room are free."""
+        if not self.is_open(day) or practitioner_id not in self.practitioner_names:
+            return
+        length = datetime.timedelta(minutes=minutes)
+        now = clock.now()
+        busy = self.busy_practitioner[practitioner_id] + self.away[practitioner_id]
+        for opens, closes in sorted(self.opening[day.weekday()]):
+            start = _at(day, opens)
+            while start + length <= _at(day, closes):
+                end = start + length
+                if start >= now and not _overlaps(busy, start, end):
+                    room_id = self._free_room(start, end)
+                    if room_id is not None:
+                        yield Slot(start, end, practitioner_id, room_id)
+                start += datetime.timedelta(minutes=STEP_MINUTES)
+
+    def _free_room(self, start: datetime.datetime, end: datetime.datetime) -> int | None:
+        return next(
+            (room for room in self.room_names if not _overlaps(self.busy_room[room], start, end)),
+            None,
+        )
+
+    def take(self, slot: Slot) -> None:
+        self.busy_practitioner[slot.practitioner_id].append((slot.starts_at, slot.ends_at))
+        self.busy_room[slot.room_id].append((slot.starts_at, slot.ends_at))
+
+
+def _at(day: datetime.date, clock: datetime.time) -> datetime.datetime:
+    return timezone.make_aware(datetime.datetime.combine(day, clock))
+
+
+def _day_start(day: datetime.date) -> datetime.datetime:
+    return _at(day, datetime.time(0))
