@@ -129,6 +129,24 @@ def build_parser() -> argparse.ArgumentParser:
         help="a clinic policy over the rulebook default, e.g. minimum_age=16",
     )
 
+    schedule = command(
+        "schedule",
+        run_schedule,
+        "Lay many new courses at once (CP-SAT, greedy fallback) and book them.",
+    )
+    schedule.add_argument(
+        "--plans",
+        required=True,
+        help="plan ids, comma-separated, or 'waiting': every accepted plan with nothing booked",
+    )
+    schedule.add_argument("--location", type=positive_int, help="location id (with 'waiting')")
+    schedule.add_argument("--as", dest="username", required=True, help="who books (audited)")
+    schedule.add_argument("--from", dest="start_from", help="first day, YYYY-MM-DD (default today)")
+    schedule.add_argument(
+        "--time-limit", type=float, default=10.0, help="seconds for the solver (default 10)"
+    )
+    schedule.add_argument("--dry-run", action="store_true", help="report only, book nothing")
+
     check = command("check", run_check, "Check the installation (settings, database, data files).")
     check.add_argument("--deploy", action="store_true", help="also check production hardening")
 
@@ -342,6 +360,68 @@ def run_screen(arguments: argparse.Namespace) -> int:
         raise CommandError(str(error)) from None
     print_line(json.dumps(result.as_contract(), indent=2, ensure_ascii=False))
     return 0
+
+
+def run_schedule(arguments: argparse.Namespace) -> int:
+    setup_django()
+    import datetime
+
+    from django.core.exceptions import PermissionDenied, ValidationError
+
+    from mesoclinic import clock
+    from mesoclinic.accounts.models import User
+    from mesoclinic.scheduling.selectors import plans_to_schedule
+    from mesoclinic.scheduling.services import courses_schedule
+
+    actor = User.objects.filter(username=arguments.username, is_active=True).first()
+    if actor is None:
+        raise CommandError(f"there is no active user {arguments.username!r}")
+    try:
+        start_from = (
+            datetime.date.fromisoformat(arguments.start_from)
+            if arguments.start_from
+            else clock.today()
+        )
+    except ValueError:
+        raise CommandError(f"--from takes YYYY-MM-DD, not {arguments.start_from!r}") from None
+    if arguments.time_limit <= 0:
+        raise CommandError("--time-limit takes a number of seconds above 0")
+    try:
+        plans = plans_to_schedule(
+            user=actor, selection=arguments.plans, location_id=arguments.location
+        )
+        result = courses_schedule(
+            actor=actor,
+            plans=plans,
+            start_from=start_from,
+            time_limit=arguments.time_limit,
+            book=not arguments.dry_run,
+        )
+    except ValidationError as error:
+        raise CommandError(one_line(error)) from None
+    except PermissionDenied as error:
+        raise CommandError(str(error) or "not allowed") from None
+    for line in schedule_report(result, dry_run=arguments.dry_run):
+        print_line(line)
+    return 0
+
+
+def schedule_report(result, *, dry_run: bool) -> list[str]:
+    problem, answer = result.problem, result.answer
+    gap = answer.gap(problem)
+    lines = [
+        f"plans            {len(problem.courses)}",
+        f"method           {answer.method}",
+        f"sessions placed  {answer.sessions_placed()} of {problem.sessions_requested}",
+        f"preference score {answer.preference_score(problem)}",
+        f"objective        {answer.objective(problem)}",
+        f"bound            {answer.bound if answer.bound is not None else '-'}",
+        f"gap              {'-' if gap is None else f'{gap:.4%}'}",
+        f"seconds          {answer.seconds:.2f}",
+        f"{'would book' if dry_run else 'booked'}{len(result.booked):>11} visits",
+    ]
+    lines += [f"plan {plan_id}: {why}" for plan_id, why in sorted(result.short.items())]
+    return lines
 
 
 def parse_policies(assignments: list[str]) -> dict[str, object]:

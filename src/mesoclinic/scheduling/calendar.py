@@ -164,6 +164,20 @@ class CalendarState:
                         yield Slot(start, end, practitioner_id, room_id)
                 start += datetime.timedelta(minutes=STEP_MINUTES)
 
+    def free_minutes(self, day: datetime.date, practitioner_id: int) -> int:
+        """Minutes of the day the practitioner is free while the location is open."""
+        if not self.is_open(day) or practitioner_id not in self.practitioner_names:
+            return 0
+        busy = self.busy_practitioner[practitioner_id] + self.away[practitioner_id]
+        step = datetime.timedelta(minutes=STEP_MINUTES)
+        free = 0
+        for opens, closes in self.opening[day.weekday()]:
+            start = _at(day, opens)
+            while start + step <= _at(day, closes):
+                free += not _overlaps(busy, start, start + step)
+                start += step
+        return free * STEP_MINUTES
+
     def _free_room(self, start: datetime.datetime, end: datetime.datetime) -> int | None:
         return next(
             (room for room in self.room_names if not _overlaps(self.busy_room[room], start, end)),

@@ -10,6 +10,7 @@ pinned. Each runs in one transaction: either every session lands or none moves.
 """
 
 import datetime
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
@@ -24,6 +25,7 @@ from mesoclinic.audit.services import audit_record
 from mesoclinic.patients.models import Patient
 from mesoclinic.plans.models import PlanStatus, TreatmentPlan
 from mesoclinic.plans.windows import LaidSession, Window, lay_course, session_intervals
+from mesoclinic.scheduling import optimiser
 from mesoclinic.scheduling.calendar import CalendarState, Slot
 from mesoclinic.scheduling.models import (
     HOLDING_STATUSES,
@@ -518,3 +520,148 @@ def _slot_args(slot: Slot) -> tuple:
 
 def _day(moment: datetime.datetime) -> datetime.date:
     return timezone.localdate(moment)
+
+
+CANDIDATE_PRACTITIONERS = 3  # per course in the batch planner: keeps the model small
+
+
+@dataclass
+class BatchSchedule:
+    """What the batch planner did: the solver's answer and what was booked from it."""
+
+    problem: optimiser.Problem
+    answer: optimiser.Answer
+    booked: list[Appointment]
+    short: dict[int, str]  # plan id -> why it has fewer sessions than its course
+
+
+def courses_schedule(
+    *,
+    actor: User,
+    plans: Sequence[TreatmentPlan],
+    start_from: datetime.date,
+    time_limit: float,
+    book: bool = True,
+) -> BatchSchedule:
+    """Lay many new courses of one location at once (e.g. a clinic week's new plans):
+    CP-SAT chooses the practitioner and day of every session (greedy earliest fit when
+    it finds nothing better in time), then each session gets the best free time of its
+    day. All bookings are written in one transaction, or none with `book=False`."""
+    if not plans:
+        raise ValidationError({"plans": ["Choose at least one plan."]})
+    locations = {plan.patient.location_id for plan in plans}
+    if len(locations) != 1:
+        raise ValidationError({"plans": ["Schedule one location's plans at a time."]})
+    for plan in plans:
+        require_permission(user=actor, permission=Permission.APPOINTMENT_BOOK, patient=plan.patient)
+    start_from = max(start_from, clock.today())
+    with transaction.atomic():
+        locked = list(
+            TreatmentPlan.objects.select_for_update()
+            .select_related("patient__location__group")
+            .filter(pk__in=[plan.pk for plan in plans])
+            .order_by("pk")
+        )
+        _refuse_unschedulable(locked)
+        horizon = max(_course_horizon(plan, start_from) for plan in locked)
+        calendar = CalendarState.load(locked[0].patient.location, start_from, horizon)
+        problem = _batch_problem(locked, calendar, start_from, horizon)
+        answer = optimiser.plan_cp_sat(problem, time_limit=time_limit)
+        booked, short = _book_answer(actor, locked, answer, calendar, start_from)
+        if not book:
+            transaction.set_rollback(True)
+    return BatchSchedule(problem, answer, booked, short)
+
+
+def _refuse_unschedulable(plans: list[TreatmentPlan]) -> None:
+    errors = []
+    held = set(
+        Appointment.objects.filter(plan__in=plans, status__in=HOLDING_STATUSES).values_list(
+            "plan_id", flat=True
+        )
+    )
+    for plan in plans:
+        if plan.status not in BOOKABLE_PLAN_STATUSES:
+            errors.append(f"Plan {plan.pk} is {plan.get_status_display().lower()}.")
+        elif plan.pk in held:
+            errors.append(f"Plan {plan.pk} has sessions booked; book the rest from its page.")
+    if errors:
+        raise ValidationError({"plans": errors})
+
+
+def _course_horizon(plan: TreatmentPlan, start_from: datetime.date) -> datetime.date:
+    longest = sum(i.days_max for i in session_intervals(plan.phase_list()) if i)
+    return start_from + datetime.timedelta(days=FIRST_WINDOW_DAYS + longest)
+
+
+def _batch_problem(
+    plans: list[TreatmentPlan],
+    calendar: CalendarState,
+    start_from: datetime.date,
+    horizon: datetime.date,
+) -> optimiser.Problem:
+    staff = list(calendar.practitioner_names)
+    if not staff:
+        raise ValidationError({"plans": [f"No practitioner works at {calendar.location}."]})
+    days = (horizon - start_from).days + 1
+    courses = []
+    for plan in plans:
+        preferred = plan.preferred_practitioner_id
+        rotation = [staff[(plan.pk + n) % len(staff)] for n in range(len(staff))]
+        candidates = list(dict.fromkeys([p for p in [preferred, *rotation] if p in staff]))
+        courses.append(
+            optimiser.CourseRequest(
+                key=plan.pk,
+                intervals=tuple(session_intervals(plan.phase_list())),
+                minutes=plan.session_minutes,
+                first_day=0,
+                first_latest=FIRST_WINDOW_DAYS,
+                practitioners=tuple(candidates[:CANDIDATE_PRACTITIONERS]),
+                preferred_weekdays=frozenset(plan.preferred_weekdays or ()),
+                has_preferred_practitioner=preferred in staff,
+            )
+        )
+    return optimiser.Problem(
+        courses=courses,
+        days=days,
+        first_weekday=start_from.weekday(),
+        free_minutes={
+            (practitioner, day): calendar.free_minutes(
+                start_from + datetime.timedelta(days=day), practitioner
+            )
+            for practitioner in staff
+            for day in range(days)
+        },
+    )
+
+
+def _book_answer(
+    actor: User,
+    plans: list[TreatmentPlan],
+    answer: optimiser.Answer,
+    calendar: CalendarState,
+    start_from: datetime.date,
+) -> tuple[list[Appointment], dict[int, str]]:
+    """Give each planned session the best free time of its day and book it; a course
+    whose session finds no time that day (minutes free, but no room then) stops there."""
+    booked: list[Appointment] = []
+    short: dict[int, str] = {}
+    try:
+        with transaction.atomic():
+            for plan in plans:
+                placed = answer.courses.get(plan.pk)
+                laid = 0
+                for number, day_number in enumerate(placed.days if placed else [], start=1):
+                    day = start_from + datetime.timedelta(days=day_number)
+                    practitioner = placed.practitioner if placed else 0
+                    slot = _best_slot(calendar, plan, Window(day, day), [practitioner])
+                    if slot is None:
+                        break
+                    calendar.take(slot)
+                    booked.append(_create_visit(actor, plan.patient, slot, calendar, plan, number))
+                    laid = number
+                if laid < plan.session_count:
+                    short[plan.pk] = f"sessions {laid + 1}–{plan.session_count} found no time"
+    except IntegrityError:
+        raise ValidationError({"plans": [LOST_RACE]}) from None
+    return booked, short

@@ -13,6 +13,7 @@ from mesoclinic.scheduling.services import (
     appointment_mark,
     appointment_move,
     course_book,
+    courses_schedule,
 )
 from mesoclinic.scheduling.tests.conftest import at
 
@@ -174,3 +175,43 @@ def test_a_visit_in_the_future_is_not_marked_done(reception, practitioner, accep
 
     with pytest.raises(ValidationError, match="still to come"):
         appointment_mark(actor=practitioner, appointment=booked(plan)[0], status="done")
+
+
+def test_the_batch_planner_books_many_new_courses_inside_their_windows(
+    reception, practitioner, practitioner_b, location_a, accepted_plan, rooms
+):
+    practitioner_b.locations.add(location_a)
+    plans = [accepted_plan("weekly_8", preferred_weekdays=[day % 4]) for day in range(6)]
+
+    result = courses_schedule(actor=reception, plans=plans, start_from=MONDAY, time_limit=5)
+
+    assert result.short == {}
+    assert len(result.booked) == 48
+    assert result.answer.preference_score(result.problem) == 6 * 8  # every session on its day
+    assert result.answer.gap(result.problem) == 0
+    for plan in plans:
+        visits = booked(plan)
+        assert [v.session_number for v in visits] == list(range(1, 9))
+        assert {local(v).weekday() for v in visits} == set(plan.preferred_weekdays)
+        gaps = [
+            (local(b).date() - local(a).date()).days
+            for a, b in zip(visits, visits[1:], strict=False)
+        ]
+        assert all(6 <= gap <= 9 for gap in gaps)
+
+
+def test_a_dry_run_books_nothing_and_a_plan_already_booked_is_refused(
+    reception, practitioner, accepted_plan, rooms
+):
+    waiting, started = accepted_plan("weekly_8"), accepted_plan("weekly_8")
+    course_book(actor=reception, plan=started, start_from=MONDAY)
+    count = Appointment.objects.count()
+
+    dry = courses_schedule(
+        actor=reception, plans=[waiting], start_from=MONDAY, time_limit=2, book=False
+    )
+    with pytest.raises(ValidationError, match=f"Plan {started.pk} has sessions booked"):
+        courses_schedule(actor=reception, plans=[waiting, started], start_from=MONDAY, time_limit=2)
+
+    assert len(dry.booked) == 8
+    assert Appointment.objects.count() == count
