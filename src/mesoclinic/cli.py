@@ -147,6 +147,16 @@ def build_parser() -> argparse.ArgumentParser:
     )
     schedule.add_argument("--dry-run", action="store_true", help="report only, book nothing")
 
+    worker = command(
+        "worker",
+        run_worker,
+        "Send reminders and other messages to patients, each at most once; runs until stopped.",
+    )
+    worker.add_argument("--once", action="store_true", help="one round, then exit")
+    worker.add_argument(
+        "--interval", type=positive_int, default=60, help="seconds between rounds (default 60)"
+    )
+
     check = command("check", run_check, "Check the installation (settings, database, data files).")
     check.add_argument("--deploy", action="store_true", help="also check production hardening")
 
@@ -404,6 +414,41 @@ def run_schedule(arguments: argparse.Namespace) -> int:
     for line in schedule_report(result, dry_run=arguments.dry_run):
         print_line(line)
     return 0
+
+
+def run_worker(arguments: argparse.Namespace) -> int:
+    setup_django()
+    import signal
+    import time
+
+    from mesoclinic.messaging.services import (
+        messages_recover,
+        messages_send_due,
+        reminders_queue,
+    )
+
+    stopping = False
+
+    def stop(_signal, _frame) -> None:
+        nonlocal stopping
+        stopping = True
+
+    signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGINT, stop)
+    while True:
+        interrupted = messages_recover()
+        queued = reminders_queue()
+        sent = messages_send_due()
+        print_line(
+            f"queued {queued}, sent {sent['sent']}, not sent {sent['skipped']}, "
+            f"failed {sent['failed']}, interrupted earlier {interrupted}"
+        )
+        if arguments.once:
+            return 0
+        for _ in range(arguments.interval):
+            if stopping:
+                return 0
+            time.sleep(1)
 
 
 def schedule_report(result, *, dry_run: bool) -> list[str]:

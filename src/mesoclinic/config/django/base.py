@@ -34,6 +34,7 @@ INSTALLED_APPS = [
     "mesoclinic.formulary",
     "mesoclinic.plans",
     "mesoclinic.scheduling",
+    "mesoclinic.messaging",
     "mesoclinic.portal",
     "mesoclinic.dashboard",
 ]
@@ -154,6 +155,12 @@ STORAGES = {
 
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "clinic@localhost")
+# Texts go through this gateway class (messaging/channels.py); the default keeps them
+# in memory, so nothing leaves until a clinic configures its provider.
+MESOCLINIC_SMS_GATEWAY = env_str(
+    "MESOCLINIC_SMS_GATEWAY", "mesoclinic.messaging.channels.OutboxSmsGateway"
+)
+MESOCLINIC_REMINDER_HOURS = 24  # a visit's reminder goes out this long before it
 
 # Behind a reverse proxy, the client's address comes from this header (e.g. X-Forwarded-For);
 # unset, the socket's address is recorded in the audit log.
