@@ -7,6 +7,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 if TYPE_CHECKING:
+    from django.core.exceptions import ValidationError
     from django_stubs_ext import StrOrPromise
 
     from mesoclinic.accounts.models import User
@@ -32,3 +33,12 @@ def yes_no_unknown_field(
     widget = forms.NullBooleanSelect()
     widget.choices = [("unknown", unknown_label), ("true", _("Yes")), ("false", _("No"))]
     return forms.NullBooleanField(label=label, required=False, widget=widget)
+
+
+def add_service_errors(form: forms.Form, error: "ValidationError") -> None:
+    """Show a service's refusal beside the field it names, or above the form."""
+    if not hasattr(error, "error_dict"):
+        form.add_error(None, error)
+        return
+    for key, messages in error.message_dict.items():
+        form.add_error(key if key in form.fields else None, messages)

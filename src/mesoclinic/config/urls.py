@@ -12,6 +12,8 @@ urlpatterns = [
     path("check/", include("mesoclinic.portal.urls")),
     path("screening/", include("mesoclinic.screening.urls")),
     path("formulary/", include("mesoclinic.formulary.urls")),
+    path("plans/", include("mesoclinic.plans.urls")),
+    path("calendar/", include("mesoclinic.scheduling.urls")),
     path("api/v1/", api.urls),
     path("api/docs", RedirectView.as_view(url="/api/v1/docs", permanent=False)),
 ]

@@ -12,6 +12,7 @@ from mesoclinic.patients import selectors, services
 from mesoclinic.patients.forms import AllergyForm, ConditionForm, MedicationForm, PatientForm
 from mesoclinic.patients.icd10 import icd10_catalog
 from mesoclinic.patients.models import Allergy, Condition, Medication
+from mesoclinic.plans.selectors import plans_for_patient
 from mesoclinic.web import AuthenticatedHttpRequest, is_htmx_partial
 
 HISTORY_KINDS = {
@@ -148,6 +149,11 @@ def _detail_context(record: selectors.PatientRecord, user=None) -> dict:
         "formulations": formulations_for_patient(user=user, patient=record.patient)
         if user is not None and record.medical_history is not None
         else [],
+        "plans": plans_for_patient(user=user, patient=record.patient)
+        if user is not None and record.medical_history is not None
+        else [],
+        "may_plan": user is not None
+        and has_permission(user=user, permission=Permission.PLAN_EDIT, patient=record.patient),
         "may_prescribe": user is not None
         and has_permission(
             user=user, permission=Permission.FORMULATION_PRESCRIBE, patient=record.patient

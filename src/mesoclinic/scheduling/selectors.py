@@ -1,10 +1,20 @@
 """Reads of the calendar, each scoped to what the user may see."""
 
-from django.core.exceptions import ValidationError
+import datetime
+from dataclasses import dataclass
 
-from mesoclinic.accounts.models import User
+from django.core.exceptions import ValidationError
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+
+from mesoclinic.accounts.models import Location, User
+from mesoclinic.accounts.permissions import Permission, require_permission
+from mesoclinic.audit.models import AuditAction
+from mesoclinic.audit.services import audit_record
 from mesoclinic.plans.models import TreatmentPlan
-from mesoclinic.scheduling.models import HOLDING_STATUSES
+from mesoclinic.plans.windows import Window, session_intervals, window_after
+from mesoclinic.scheduling.calendar import CalendarState, Slot
+from mesoclinic.scheduling.models import HOLDING_STATUSES, Appointment
 from mesoclinic.scheduling.services import BOOKABLE_PLAN_STATUSES
 
 
@@ -40,3 +50,114 @@ def plans_to_schedule(
             {"plans": [f"No plan {', '.join(map(str, missing))} at your locations."]}
         )
     return chosen
+
+
+@dataclass(frozen=True)
+class SessionRow:
+    """One session of a plan on its screen: its window and where it is booked."""
+
+    number: int
+    window: Window | None  # None: the first session, or the one before is not booked
+    visit: Appointment | None
+    earlier: list[Appointment]  # missed or cancelled visits for this session
+
+    @property
+    def is_outside_window(self) -> bool:
+        return (
+            self.window is not None
+            and self.visit is not None
+            and timezone.localdate(self.visit.starts_at) not in self.window
+        )
+
+
+def plan_sessions(*, user: User, plan: TreatmentPlan) -> list[SessionRow]:
+    """Every session of the plan with its window after the one before (as done or
+    booked) and its visits; one query, audited as a read of the patient's calendar."""
+    require_permission(user=user, permission=Permission.PATIENT_VIEW, patient=plan.patient)
+    visits = list(
+        plan.appointments.select_related("practitioner", "room").order_by("session_number", "id")
+    )
+    held = {v.session_number: v for v in visits if v.status in HOLDING_STATUSES}
+    rows = []
+    intervals = session_intervals(plan.phase_list())
+    for number, interval in enumerate(intervals, start=1):
+        previous = held.get(number - 1)
+        window = (
+            window_after(timezone.localdate(previous.starts_at), interval)
+            if previous is not None and interval is not None
+            else None
+        )
+        earlier = [v for v in visits if v.session_number == number and v not in held.values()]
+        rows.append(SessionRow(number, window, held.get(number), earlier))
+    audit_record(
+        actor=user,
+        action=AuditAction.LIST,
+        object_type="scheduling.appointment",
+        patient_id=plan.patient_id,
+        location_id=plan.patient.location_id,
+        details={"plan": plan.pk},
+    )
+    return rows
+
+
+@dataclass(frozen=True)
+class CalendarDay:
+    day: datetime.date
+    is_open: bool
+    visits: list[Appointment]
+
+
+def calendar_days(
+    *, user: User, location: Location, first_day: datetime.date, days: int
+) -> list[CalendarDay]:
+    """A location's visits day by day (a day or a week), in a fixed number of queries;
+    audited as a listing, since it names patients."""
+    require_permission(user=user, permission=Permission.APPOINTMENT_BOOK, location=location)
+    last_day = first_day + datetime.timedelta(days=days - 1)
+    calendar = CalendarState.load(location, first_day, last_day)
+    visits = list(
+        Appointment.objects.filter(
+            location=location,
+            starts_at__gte=_start_of(first_day),
+            starts_at__lt=_start_of(last_day + datetime.timedelta(days=1)),
+        )
+        .select_related("patient", "practitioner", "room", "plan")
+        .order_by("starts_at", "id")
+    )
+    by_day: dict[datetime.date, list[Appointment]] = {}
+    for visit in visits:
+        by_day.setdefault(timezone.localdate(visit.starts_at), []).append(visit)
+    audit_record(
+        actor=user,
+        action=AuditAction.LIST,
+        object_type="scheduling.appointment",
+        location_id=location.pk,
+        details={"from": first_day.isoformat(), "days": days, "count": len(visits)},
+    )
+    return [
+        CalendarDay(day, calendar.is_open(day), by_day.get(day, []))
+        for day in (first_day + datetime.timedelta(days=n) for n in range(days))
+    ]
+
+
+def visit_get_for_user(*, user: User, visit_id: int) -> Appointment:
+    visit = get_object_or_404(
+        Appointment.objects.select_related("patient", "practitioner", "room", "location", "plan"),
+        pk=visit_id,
+    )
+    require_permission(user=user, permission=Permission.APPOINTMENT_BOOK, patient=visit.patient)
+    return visit
+
+
+def free_times(*, visit: Appointment, day: datetime.date) -> list[Slot]:
+    """Where a visit could move on a day: its practitioner first, then the others."""
+    calendar = CalendarState.load(visit.location, day, day, ignoring=[visit.pk])
+    minutes = int((visit.ends_at - visit.starts_at).total_seconds() // 60)
+    order = [visit.practitioner_id] + [
+        pk for pk in calendar.practitioner_names if pk != visit.practitioner_id
+    ]
+    return [slot for pk in order for slot in calendar.free_slots(day, pk, minutes)]
+
+
+def _start_of(day: datetime.date) -> datetime.datetime:
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time(0)))
