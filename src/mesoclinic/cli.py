@@ -264,8 +264,8 @@ def run_seed(arguments: argparse.Namespace) -> int:
         f"{summary.locations} locations, {summary.staff} staff, {summary.patients} patients, "
         f"{summary.conditions} conditions, {summary.medications} medications, "
         f"{summary.allergies} allergies, {summary.consultations} consultations, "
-        f"{summary.formulations} formulations, {summary.products} products in "
-        f"{summary.lots} lots"
+        f"{summary.formulations} formulations, {summary.plans} plans, {summary.visits} visits, "
+        f"{summary.products} products in {summary.lots} lots"
     )
     return 0
 

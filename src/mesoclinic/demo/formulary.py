@@ -217,9 +217,10 @@ def demo_formulations(
     screened: list[tuple[Consultation, ScreeningCase, ScreeningDecision]],
     compositions: list[Composition],
     group_id: int,
-) -> int:
-    """Most screened consultations get a template formulation, if the check allows it."""
-    formulations, parts = [], []
+) -> list[tuple[Formulation, ScreeningDecision]]:
+    """Most screened consultations get a template formulation, if the check allows it;
+    each is returned with the screening it rests on."""
+    formulations, parts, screenings = [], [], []
     for consultation, case, screening in screened:
         fitting = [
             c
@@ -234,7 +235,7 @@ def demo_formulations(
             continue
         formulation = Formulation(
             clinic_group_id=group_id,
-            patient_id=consultation.patient_id,
+            patient=consultation.patient,
             template_id=composition.template_id,
             consultation=consultation,
             name=composition.name,
@@ -248,10 +249,11 @@ def demo_formulations(
         )
         formulations.append(formulation)
         parts.append(composition.ingredients)
+        screenings.append(screening)
     Formulation.objects.bulk_create(formulations)
     FormulationIngredient.objects.bulk_create(
         FormulationIngredient(formulation=formulation, ingredient=name, concentration_percent=p)
         for formulation, ingredients in zip(formulations, parts, strict=True)
         for name, p in ingredients
     )
-    return len(formulations)
+    return list(zip(formulations, screenings, strict=True))

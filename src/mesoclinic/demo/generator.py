@@ -13,11 +13,13 @@ from django.db import transaction
 from django.utils import timezone
 from faker import Faker
 
+from mesoclinic import clock
 from mesoclinic.accounts.models import ClinicGroup, Location, Role, User
 from mesoclinic.accounts.services import location_create, user_create
 from mesoclinic.assessments.models import Consultation
 from mesoclinic.audit.models import AuditAction
 from mesoclinic.audit.services import audit_record
+from mesoclinic.demo.calendar import DemoCalendar, demo_plans_and_visits, seed_rooms_and_hours
 from mesoclinic.demo.consultations import demo_consultation
 from mesoclinic.demo.formulary import (
     demo_formulations,
@@ -93,6 +95,8 @@ class SeedSummary:
     allergies: int
     consultations: int
     formulations: int
+    plans: int
+    visits: int
     products: int
     lots: int
     stock_movements: int
@@ -125,15 +129,28 @@ def seed_clinic(
         manager = User.objects.get(username="manager")
         counts = seed_products_and_stock(rng, locations, manager)
         compositions = template_compositions(seed_templates(group, manager))
-        protocol_defaults_install(group=group)
+        protocols = {p.code: p for p in protocol_defaults_install(group=group)}
+        seed_rooms_and_hours(locations)
     counts.update(
-        patients=0, conditions=0, medications=0, allergies=0, consultations=0, formulations=0
+        patients=0,
+        conditions=0,
+        medications=0,
+        allergies=0,
+        consultations=0,
+        formulations=0,
+        plans=0,
+        visits=0,
     )
+    calendar = DemoCalendar.load(locations, clock.today())
     practitioners = _practitioners_by_location(locations)
     for batch in _patient_batches(rng, fake, locations, patient_count, practitioners):
         with transaction.atomic():
             saved, screened = _save_batch(batch)
-            saved["formulations"] = demo_formulations(rng, screened, compositions, group.pk)
+            formulations = demo_formulations(rng, screened, compositions, group.pk)
+            saved["formulations"] = len(formulations)
+            saved["plans"], saved["visits"] = demo_plans_and_visits(
+                rng, formulations, protocols, calendar, _locations_of(screened)
+            )
         for name, rows in saved.items():
             counts[name] += rows
         progress(len(batch))
@@ -147,6 +164,12 @@ def seed_clinic(
         details={"seed": seed, **counts},
     )
     return SeedSummary(locations=len(locations), staff=staff_count, logins=logins, **counts)
+
+
+def _locations_of(screened: list[tuple]) -> dict[int, int]:
+    return {
+        consultation.patient_id: consultation.patient.location_id for consultation, *_ in screened
+    }
 
 
 def _create_locations(group: ClinicGroup, count: int) -> list[Location]:

@@ -95,3 +95,41 @@ def test_demo_formulations_pass_the_check_and_stock_has_lots_near_expiry(db):
     warnings = stock_warnings_for_manager(user=manager)
     assert warnings
     assert all(line.days_to_expiry <= 30 for w in warnings for line in w.expiring)
+
+
+def test_demo_courses_keep_their_windows_and_the_calendar_rules(db, clinic_now):
+    from django.utils import timezone
+
+    from mesoclinic.plans.models import PlanStatus, TreatmentPlan
+    from mesoclinic.plans.windows import session_intervals
+    from mesoclinic.scheduling.calendar import CalendarState
+
+    clinic_now("2026-11-22T08:00")
+    summary = seed_clinic(patient_count=400, seed=5)
+
+    assert summary.plans > 50
+    assert summary.visits > 6 * summary.plans * 0.8
+    plans = TreatmentPlan.objects.prefetch_related("appointments")
+    statuses = set(plans.values_list("status", flat=True))
+    assert {PlanStatus.ACCEPTED, PlanStatus.ACTIVE, PlanStatus.COMPLETED} <= statuses
+    for plan in plans:
+        visits = sorted(plan.appointments.all(), key=lambda v: v.session_number)
+        days = [timezone.localdate(v.starts_at) for v in visits]
+        for interval, previous, day in zip(
+            session_intervals(plan.phase_list())[1:], days, days[1:], strict=False
+        ):
+            assert interval.days_min <= (day - previous).days <= interval.days_max
+        if plan.status == PlanStatus.COMPLETED:
+            assert len(visits) == plan.session_count
+            assert {v.status for v in visits} == {"done"}
+    visit = plans.filter(status=PlanStatus.ACTIVE).first().appointments.last()
+    calendar = CalendarState.load(
+        visit.location,
+        timezone.localdate(visit.starts_at),
+        timezone.localdate(visit.starts_at),
+        ignoring=[visit.pk],
+    )
+    problems = calendar.problems(
+        visit.starts_at, visit.ends_at, visit.practitioner_id, visit.room_id
+    )
+    assert [p for p in problems if "past" not in p] == []  # open, free, a working day

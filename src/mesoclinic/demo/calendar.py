@@ -1,0 +1,178 @@
+"""Demo rooms, opening hours, treatment plans and their visits.
+
+Plans are laid with the same window arithmetic as the real booking (plans/windows.py)
+into an in-memory calendar that never puts two visits in one room or with one
+practitioner at once, then written in bulk: the database's double-booking guard
+checks every row as it goes in. Visits before today are done, later ones booked; a
+plan whose sessions are all done is completed. A few accepted plans are left with
+nothing booked, for `mesoclinic schedule --plans waiting`.
+"""
+
+import datetime
+import random
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+import holidays
+from django.utils import timezone
+
+from mesoclinic.accounts.models import Location
+from mesoclinic.formulary.models import Formulation
+from mesoclinic.plans.models import PlanStatus, Protocol, TreatmentPlan
+from mesoclinic.plans.windows import Window, lay_course
+from mesoclinic.scheduling.models import Appointment, AppointmentStatus, OpeningHours, Room
+from mesoclinic.screening.models import ScreeningDecision
+
+ROOMS_PER_LOCATION = 3
+OPENING = [(datetime.time(9), datetime.time(13)), (datetime.time(14), datetime.time(19))]
+SATURDAY = [(datetime.time(10), datetime.time(14))]
+PROTOCOLS_BY_MODALITY = {
+    "cocktail": ["weekly_8", "weekly_then_fortnightly", "moftah_2013_dutasteride"],
+    "prp": ["prp_monthly_3"],
+}
+PLANNED_SHARE = 0.7  # of formulations that allow treatment
+WAITING_SHARE = 0.05  # accepted, nothing booked yet
+
+
+def seed_rooms_and_hours(locations: list[Location]) -> None:
+    Room.objects.bulk_create(
+        Room(location=location, name=f"Room {n}")
+        for location in locations
+        for n in range(1, ROOMS_PER_LOCATION + 1)
+    )
+    OpeningHours.objects.bulk_create(
+        OpeningHours(location=location, weekday=weekday, opens=opens, closes=closes)
+        for location in locations
+        for weekday in range(6)
+        for opens, closes in (SATURDAY if weekday == 5 else OPENING)
+    )
+
+
+@dataclass
+class DemoCalendar:
+    """Free times of the demo clinic, filled as plans are laid."""
+
+    today: datetime.date
+    rooms: dict[int, list[int]]  # location -> room ids
+    closed: holidays.HolidayBase
+    room_taken: set[tuple[int, datetime.datetime]] = field(default_factory=set)
+    practitioner_taken: set[tuple[int, datetime.datetime]] = field(default_factory=set)
+
+    @classmethod
+    def load(cls, locations: list[Location], today: datetime.date) -> "DemoCalendar":
+        rooms: dict[int, list[int]] = defaultdict(list)
+        for room in Room.objects.filter(location__in=locations).order_by("id"):
+            rooms[room.location_id].append(room.pk)
+        years = range(today.year - 3, today.year + 2)
+        return cls(today, rooms, holidays.country_holidays(locations[0].group.country, years=years))
+
+    def place(
+        self, location_id: int, practitioner_id: int, day: datetime.date
+    ) -> tuple[datetime.datetime, int] | None:
+        """The first half hour of the day with the practitioner and a room free."""
+        if day in self.closed or day.weekday() == 6:
+            return None
+        for opens, closes in SATURDAY if day.weekday() == 5 else OPENING:
+            start = timezone.make_aware(datetime.datetime.combine(day, opens))
+            end = timezone.make_aware(datetime.datetime.combine(day, closes))
+            while start + datetime.timedelta(minutes=30) <= end:
+                if (practitioner_id, start) not in self.practitioner_taken:
+                    room = next(
+                        (r for r in self.rooms[location_id] if (r, start) not in self.room_taken),
+                        None,
+                    )
+                    if room is not None:
+                        self.practitioner_taken.add((practitioner_id, start))
+                        self.room_taken.add((room, start))
+                        return start, room
+                start += datetime.timedelta(minutes=30)
+        return None
+
+
+def demo_plans_and_visits(
+    rng: random.Random,
+    formulations: list[tuple[Formulation, ScreeningDecision]],
+    protocols: dict[str, Protocol],
+    calendar: DemoCalendar,
+    location_of: dict[int, int],  # patient id -> location id
+) -> tuple[int, int]:
+    """Plans for most formulations that allow treatment, each course laid from a week or
+    two after its consultation. Returns (plans, visits)."""
+    plans = []
+    for formulation, screening in formulations:
+        codes = PROTOCOLS_BY_MODALITY.get(formulation.modality)
+        if formulation.indication != "hair_loss" or not codes or rng.random() > PLANNED_SHARE:
+            continue
+        protocol = protocols[rng.choice(codes)]
+        plan = TreatmentPlan(
+            patient=formulation.patient,
+            consultation=formulation.consultation,
+            screening=screening,
+            protocol=protocol,
+            phases=protocol.phases,
+            review_at_session=protocol.review_at_session,
+            session_minutes=30,
+            formulation=formulation,
+            target_zones=["vertex", "mid_scalp"],
+            preferred_weekdays=sorted(rng.sample(range(5), 2)),
+            status=PlanStatus.ACCEPTED,
+            created_by_id=formulation.created_by_id,
+            created_at=formulation.created_at,
+            status_changed_at=formulation.created_at,
+        )
+        plans.append(plan)
+    visits = []
+    for plan in plans:
+        if rng.random() > WAITING_SHARE:
+            visits += _lay_visits(rng, plan, calendar, location_of[plan.patient_id])
+    TreatmentPlan.objects.bulk_create(plans)
+    Appointment.objects.bulk_create(visits)  # each visit's plan has its id by now
+    return len(plans), len(visits)
+
+
+def _lay_visits(
+    rng: random.Random, plan: TreatmentPlan, calendar: DemoCalendar, location_id: int
+) -> list[Appointment]:
+    practitioner_id = plan.created_by_id
+    placed: dict[int, tuple[datetime.datetime, int]] = {}
+
+    def pick(number: int, window: Window) -> datetime.date | None:
+        for day in window.days():
+            found = calendar.place(location_id, practitioner_id, day)
+            if found:
+                placed[number] = found
+                return day
+        return None
+
+    start = plan.created_at.date() + datetime.timedelta(days=rng.randint(5, 14))
+    laid = lay_course(
+        plan.phase_list(),
+        done=[],
+        first_window=Window(start, start + datetime.timedelta(14)),
+        pick=pick,
+    )
+    visits = [
+        Appointment(
+            patient_id=plan.patient_id,
+            plan=plan,
+            session_number=session.number,
+            location_id=location_id,
+            room_id=placed[session.number][1],
+            practitioner_id=practitioner_id,
+            starts_at=placed[session.number][0],
+            ends_at=placed[session.number][0] + datetime.timedelta(minutes=30),
+            status=AppointmentStatus.DONE
+            if placed[session.number][0].date() < calendar.today
+            else AppointmentStatus.BOOKED,
+            created_by_id=practitioner_id,
+            created_at=plan.created_at,
+        )
+        for session in laid
+        if session.day is not None
+    ]
+    done = sum(visit.status == AppointmentStatus.DONE for visit in visits)
+    if visits and done == len(visits) == plan.session_count:
+        plan.status = PlanStatus.COMPLETED
+    elif done:
+        plan.status = PlanStatus.ACTIVE
+    return visits
