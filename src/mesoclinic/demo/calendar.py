@@ -137,7 +137,8 @@ def _lay_visits(
     placed: dict[int, tuple[datetime.datetime, int]] = {}
 
     def pick(number: int, window: Window) -> datetime.date | None:
-        for day in window.days():
+        preferred = plan.preferred_weekdays
+        for day in sorted(window.days(), key=lambda d: (d.weekday() not in preferred, d)):
             found = calendar.place(location_id, practitioner_id, day)
             if found:
                 placed[number] = found

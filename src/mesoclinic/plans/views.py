@@ -4,6 +4,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
 
 from mesoclinic import clock
@@ -15,6 +16,14 @@ from mesoclinic.plans.models import PLAN_TRANSITIONS, PlanStatus, TreatmentPlan
 from mesoclinic.scheduling.selectors import plan_sessions
 from mesoclinic.scheduling.services import course_book
 from mesoclinic.web import AuthenticatedHttpRequest, add_service_errors
+
+TRANSITION_VERBS = {
+    PlanStatus.ACCEPTED: _lazy("The patient accepts"),
+    PlanStatus.ACTIVE: _lazy("Start"),
+    PlanStatus.ON_HOLD: _lazy("Put on hold"),
+    PlanStatus.COMPLETED: _lazy("Complete"),
+    PlanStatus.STOPPED: _lazy("Stop"),
+}
 
 
 @login_required
@@ -47,22 +56,28 @@ def plan_detail(request: AuthenticatedHttpRequest, plan_id: int) -> HttpResponse
     may_book = has_permission(
         user=user, permission=Permission.APPOINTMENT_BOOK, patient=plan.patient
     )
+    sessions = plan_sessions(user=user, plan=plan)
     return render(
         request,
         "plans/detail.html",
         {
             "plan": plan,
             "patient": plan.patient,
-            "sessions": plan_sessions(user=user, plan=plan),
+            "sessions": sessions,
             "preferences": _preferences(plan),
             "may_see_clinical": has_permission(
                 user=user, permission=Permission.MEDICAL_HISTORY_VIEW, patient=plan.patient
             ),
-            "transitions": [PlanStatus(s) for s in sorted(PLAN_TRANSITIONS[plan.status])]
+            "transitions": [
+                (status, TRANSITION_VERBS[status])
+                for status in sorted(PLAN_TRANSITIONS[plan.status])
+            ]
             if may_plan
             else [],
             "course_form": CourseForm(initial={"start_from": clock.today()})
-            if may_book and plan.status in {PlanStatus.ACCEPTED, PlanStatus.ACTIVE}
+            if may_book
+            and plan.status in {PlanStatus.ACCEPTED, PlanStatus.ACTIVE}
+            and any(row.visit is None for row in sessions)
             else None,
         },
     )
