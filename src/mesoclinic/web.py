@@ -42,3 +42,8 @@ def add_service_errors(form: forms.Form, error: "ValidationError") -> None:
         return
     for key, messages in error.message_dict.items():
         form.add_error(key if key in form.fields else None, messages)
+
+
+def api_user(request: HttpRequest) -> "User":
+    """The user an API request is authenticated as (a token or the session)."""
+    return request.auth  # type: ignore[attr-defined]

@@ -5,12 +5,12 @@ from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from ninja import ModelSchema, Router, Schema, Status
 
-from mesoclinic.accounts.models import User
 from mesoclinic.assessments import selectors, services
 from mesoclinic.assessments.models import Consultation
 from mesoclinic.patients.selectors import patient_get_for_user
 from mesoclinic.screening.models import ScreeningDecision
 from mesoclinic.screening.services import screening_override
+from mesoclinic.web import api_user
 
 router = Router(tags=["consultations"])
 
@@ -52,10 +52,6 @@ class OverrideIn(Schema):
     justification: str
 
 
-def _user(request: HttpRequest) -> User:
-    return request.auth  # type: ignore[attr-defined]
-
-
 def _out(record: selectors.ConsultationRecord) -> dict[str, Any]:
     consultation = record.consultation
     out = {name: getattr(consultation, name) for name in ["id", *FIELDS]}
@@ -70,7 +66,7 @@ def _out(record: selectors.ConsultationRecord) -> dict[str, Any]:
     summary="A patient's consultations, newest first, each with its latest screening",
 )
 def list_consultations(request: HttpRequest, patient_id: int) -> list[dict]:
-    user = _user(request)
+    user = api_user(request)
     record = patient_get_for_user(user=user, patient_id=patient_id)
     return [
         _out(item)
@@ -84,7 +80,7 @@ def list_consultations(request: HttpRequest, patient_id: int) -> list[dict]:
     summary="Record a consultation; it is screened at once",
 )
 def create_consultation(request: HttpRequest, patient_id: int, payload: ConsultationIn) -> Status:
-    user = _user(request)
+    user = api_user(request)
     record = patient_get_for_user(user=user, patient_id=patient_id)
     consultation = services.consultation_create(
         actor=user, patient=record.patient, fields=payload.dict(exclude_unset=True)
@@ -101,7 +97,7 @@ def create_consultation(request: HttpRequest, patient_id: int, payload: Consulta
 )
 def get_consultation(request: HttpRequest, consultation_id: int) -> dict:
     return _out(
-        selectors.consultation_get_for_user(user=_user(request), consultation_id=consultation_id)
+        selectors.consultation_get_for_user(user=api_user(request), consultation_id=consultation_id)
     )
 
 
@@ -111,7 +107,7 @@ def get_consultation(request: HttpRequest, consultation_id: int) -> dict:
     summary="Override the engine's decision with a written justification (practitioners)",
 )
 def override_screening(request: HttpRequest, screening_id: int, payload: OverrideIn):
-    user = _user(request)
+    user = api_user(request)
     screening = get_object_or_404(ScreeningDecision, pk=screening_id)
     selectors.consultation_get_for_user(user=user, consultation_id=screening.consultation_id)
     return screening_override(

@@ -16,6 +16,8 @@ from mesoclinic.audit.api import router as audit_router
 from mesoclinic.formulary.api import patient_router as formulations_router
 from mesoclinic.formulary.api import router as formulary_router
 from mesoclinic.patients.api import router as patients_router
+from mesoclinic.plans.api import router as plans_router
+from mesoclinic.scheduling.api import router as booking_router
 from mesoclinic.screening.api import router as screening_router
 from mesoclinic.screening.case import CaseError
 
@@ -36,6 +38,8 @@ api.add_router("/screening", screening_router)
 api.add_router("/", assessments_router)
 api.add_router("/formulary", formulary_router)
 api.add_router("/", formulations_router)
+api.add_router("/", plans_router)
+api.add_router("/", booking_router)
 
 
 @api.exception_handler(ValidationError)

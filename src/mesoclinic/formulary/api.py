@@ -8,12 +8,12 @@ from django.shortcuts import get_object_or_404
 from ninja import Field, Router, Schema, Status
 
 from mesoclinic.accounts.api import location_from_body
-from mesoclinic.accounts.models import User
 from mesoclinic.formulary import selectors, services
 from mesoclinic.formulary.catalog import ingredient_catalog
 from mesoclinic.formulary.composition import Composition
 from mesoclinic.formulary.models import Formulation, Lot, Product
 from mesoclinic.patients.selectors import patient_get_for_user
+from mesoclinic.web import api_user
 
 router = Router(tags=["formulary"])
 
@@ -108,10 +108,6 @@ class OpenedVialOut(Schema):
     usable_until: datetime.datetime
 
 
-def _user(request: HttpRequest) -> User:
-    return request.auth  # type: ignore[attr-defined]
-
-
 def _lot(lot_id: int) -> Lot:
     lot = Lot.objects.select_related("product").filter(pk=lot_id).first()
     if lot is None:
@@ -145,7 +141,7 @@ def list_products(request: HttpRequest) -> list:
 def create_product(request: HttpRequest, payload: ProductIn) -> Status:
     data = payload.dict()
     product = services.product_create(
-        actor=_user(request),
+        actor=api_user(request),
         ingredients=[
             (i["ingredient"], i["concentration_percent"]) for i in data.pop("ingredients")
         ],
@@ -156,7 +152,7 @@ def create_product(request: HttpRequest, payload: ProductIn) -> Status:
 
 @router.post("/stock/receive", response={201: MovementOut}, summary="Book a delivery")
 def receive(request: HttpRequest, payload: ReceiveIn) -> Status:
-    user, location = _user(request), location_from_body(payload.location_id)
+    user, location = api_user(request), location_from_body(payload.location_id)
     if payload.label:
         movement = services.stock_receive_from_label(
             actor=user,
@@ -195,7 +191,7 @@ def receive(request: HttpRequest, payload: ReceiveIn) -> Status:
 )
 def withdraw(request: HttpRequest, payload: WithdrawIn) -> Status:
     movement = services.stock_withdraw(
-        actor=_user(request),
+        actor=api_user(request),
         location=location_from_body(payload.location_id),
         lot=_lot(payload.lot_id),
         quantity=payload.quantity,
@@ -208,7 +204,7 @@ def withdraw(request: HttpRequest, payload: WithdrawIn) -> Status:
 @router.post("/stock/adjust", response={201: MovementOut}, summary="Correct a stock count")
 def adjust(request: HttpRequest, payload: AdjustIn) -> Status:
     movement = services.stock_adjust(
-        actor=_user(request),
+        actor=api_user(request),
         location=location_from_body(payload.location_id),
         lot=_lot(payload.lot_id),
         change=payload.change,
@@ -220,7 +216,7 @@ def adjust(request: HttpRequest, payload: AdjustIn) -> Status:
 @router.post("/vials/open", response={201: OpenedVialOut}, summary="Open a multi-dose vial")
 def open_vial(request: HttpRequest, payload: OpenIn) -> Status:
     vial = services.vial_open(
-        actor=_user(request),
+        actor=api_user(request),
         location=location_from_body(payload.location_id),
         lot=_lot(payload.lot_id),
     )
@@ -229,7 +225,7 @@ def open_vial(request: HttpRequest, payload: OpenIn) -> Status:
 
 @router.get("/stock", response=list[StockLineOut], summary="Vials on hand at a location")
 def stock(request: HttpRequest, location_id: int) -> list:
-    lines = selectors.stock_levels(user=_user(request), location=location_from_body(location_id))
+    lines = selectors.stock_levels(user=api_user(request), location=location_from_body(location_id))
     return [
         {
             "lot_id": line.lot.pk,
@@ -323,20 +319,20 @@ def _formulation_out(formulation: Formulation) -> Formulation:
 
 @router.get("/templates", response=list[FormulationOut], summary="The clinic's template cocktails")
 def list_templates(request: HttpRequest) -> list:
-    return selectors.formulation_templates(user=_user(request))
+    return selectors.formulation_templates(user=api_user(request))
 
 
 @router.post("/templates", response={201: FormulationOut}, summary="Add a template (managers)")
 def create_template(request: HttpRequest, payload: FormulationIn) -> Status:
     template = services.formulation_template_create(
-        actor=_user(request), composition=_composition(payload)
+        actor=api_user(request), composition=_composition(payload)
     )
     return Status(201, _formulation_out(template))
 
 
 @router.post("/templates/{template_id}/stop", response=FormulationOut, summary="Retire a template")
 def stop_template(request: HttpRequest, template_id: int, payload: StopIn) -> Formulation:
-    user = _user(request)
+    user = api_user(request)
     template = selectors.formulation_template_get(user=user, template_id=template_id)
     services.formulation_stop(actor=user, formulation=template, reason=payload.reason)
     return _formulation_out(template)
@@ -348,7 +344,7 @@ def stop_template(request: HttpRequest, template_id: int, payload: StopIn) -> Fo
     summary="A patient's formulations, newest first",
 )
 def list_patient_formulations(request: HttpRequest, patient_id: int) -> list:
-    user = _user(request)
+    user = api_user(request)
     record = patient_get_for_user(user=user, patient_id=patient_id)
     return selectors.formulations_for_patient(user=user, patient=record.patient)
 
@@ -359,7 +355,7 @@ def list_patient_formulations(request: HttpRequest, patient_id: int) -> list:
     summary="Screen the patient with a formulation, without saving anything",
 )
 def check_formulation(request: HttpRequest, patient_id: int, payload: FormulationIn) -> dict:
-    user = _user(request)
+    user = api_user(request)
     record = patient_get_for_user(user=user, patient_id=patient_id)
     check, consultation = selectors.formulation_check(
         user=user, patient=record.patient, composition=_composition(payload)
@@ -379,7 +375,7 @@ def check_formulation(request: HttpRequest, patient_id: int, payload: Formulatio
     summary="Give the patient a formulation; refused (422) when the screening forbids it",
 )
 def prescribe(request: HttpRequest, patient_id: int, payload: PrescriptionIn) -> Status:
-    user = _user(request)
+    user = api_user(request)
     record = patient_get_for_user(user=user, patient_id=patient_id)
     formulation = services.formulation_prescribe(
         actor=user,
@@ -392,7 +388,7 @@ def prescribe(request: HttpRequest, patient_id: int, payload: PrescriptionIn) ->
 
 @patient_router.get("/formulations/{formulation_id}", response=FormulationOut)
 def get_formulation(request: HttpRequest, formulation_id: int) -> Formulation:
-    return selectors.formulation_get_for_user(user=_user(request), formulation_id=formulation_id)
+    return selectors.formulation_get_for_user(user=api_user(request), formulation_id=formulation_id)
 
 
 @patient_router.post(
@@ -401,7 +397,7 @@ def get_formulation(request: HttpRequest, formulation_id: int) -> Formulation:
     summary="Stop a patient's formulation",
 )
 def stop_formulation(request: HttpRequest, formulation_id: int, payload: StopIn) -> Formulation:
-    user = _user(request)
+    user = api_user(request)
     formulation = selectors.formulation_get_for_user(user=user, formulation_id=formulation_id)
     services.formulation_stop(actor=user, formulation=formulation, reason=payload.reason)
     return _formulation_out(formulation)

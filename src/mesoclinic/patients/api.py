@@ -5,9 +5,9 @@ from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema, Status
 
 from mesoclinic.accounts.api import location_from_body
-from mesoclinic.accounts.models import User
 from mesoclinic.patients import selectors, services
 from mesoclinic.patients.models import Allergy, Condition, Medication, Patient
+from mesoclinic.web import api_user
 
 router = Router(tags=["patients"])
 
@@ -142,10 +142,6 @@ class ListFilters(Schema):
     limit: int = Field(selectors.PAGE_SIZE, ge=1, le=200)
 
 
-def _user(request: HttpRequest) -> User:
-    return request.auth  # type: ignore[attr-defined]
-
-
 def _patient_fields(payload: dict[str, Any]) -> dict[str, Any]:
     fields = dict(payload)
     if "location_id" in fields:
@@ -178,7 +174,7 @@ def _record_out(record: selectors.PatientRecord) -> dict[str, Any]:
 @router.get("", response=PatientListOut, summary="Search the patients you may see")
 def list_patients(request: HttpRequest, filters: Query[ListFilters]) -> dict:
     page = selectors.patient_list(
-        user=_user(request),
+        user=api_user(request),
         search=filters.search,
         location_id=filters.location_id,
         offset=filters.offset,
@@ -196,7 +192,7 @@ def list_patients(request: HttpRequest, filters: Query[ListFilters]) -> dict:
 def create_patient(request: HttpRequest, payload: PatientIn) -> Status:
     data = payload.dict()
     patient = services.patient_create(
-        actor=_user(request),
+        actor=api_user(request),
         fields=_patient_fields(
             {k: v for k, v in data.items() if k not in {"conditions", "medications", "allergies"}}
         ),
@@ -204,18 +200,20 @@ def create_patient(request: HttpRequest, payload: PatientIn) -> Status:
         medications=[Medication(**item) for item in data["medications"]],
         allergies=[Allergy(**item) for item in data["allergies"]],
     )
-    record = selectors.patient_get_for_user(user=_user(request), patient_id=patient.pk)
+    record = selectors.patient_get_for_user(user=api_user(request), patient_id=patient.pk)
     return Status(201, _record_out(record))
 
 
 @router.get("/{patient_id}", response=PatientOut, summary="One patient's record")
 def get_patient(request: HttpRequest, patient_id: int) -> dict:
-    return _record_out(selectors.patient_get_for_user(user=_user(request), patient_id=patient_id))
+    return _record_out(
+        selectors.patient_get_for_user(user=api_user(request), patient_id=patient_id)
+    )
 
 
 @router.patch("/{patient_id}", response=PatientOut, summary="Change a patient's record")
 def update_patient(request: HttpRequest, patient_id: int, payload: PatientPatch) -> dict:
-    user = _user(request)
+    user = api_user(request)
     record = selectors.patient_get_for_user(user=user, patient_id=patient_id)
     services.patient_update(
         actor=user,
@@ -238,7 +236,7 @@ def _add_history_routes(
     """POST /patients/{id}/<list> and DELETE /patients/{id}/<list>/{entry_id} for one list."""
 
     def add_entry(request: HttpRequest, patient_id: int, payload: schema_in):  # type: ignore[valid-type]
-        user = _user(request)
+        user = api_user(request)
         record = selectors.patient_get_for_user(user=user, patient_id=patient_id)
         entry = services.medical_history_add(
             actor=user,
@@ -248,7 +246,7 @@ def _add_history_routes(
         return Status(201, entry)
 
     def remove_entry(request: HttpRequest, patient_id: int, entry_id: int):
-        user = _user(request)
+        user = api_user(request)
         entry = selectors.medical_history_entry_for_user(
             user=user, patient_id=patient_id, model=model, entry_id=entry_id
         )

@@ -17,7 +17,7 @@ from mesoclinic.scheduling.selectors import plan_sessions
 from mesoclinic.scheduling.services import course_book
 from mesoclinic.web import AuthenticatedHttpRequest, add_service_errors
 
-TRANSITION_VERBS = {
+TRANSITION_VERBS: dict[str, object] = {
     PlanStatus.ACCEPTED: _lazy("The patient accepts"),
     PlanStatus.ACTIVE: _lazy("Start"),
     PlanStatus.ON_HOLD: _lazy("Put on hold"),

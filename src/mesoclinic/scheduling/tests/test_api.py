@@ -1,0 +1,76 @@
+"""Plans and booking over the JSON API."""
+
+import pytest
+
+from mesoclinic.assessments.tests.factories import consult
+from mesoclinic.formulary.services import formulation_prescribe
+from mesoclinic.formulary.tests.factories import composition
+from mesoclinic.patients.tests.factories import register_patient
+from mesoclinic.plans.models import Protocol
+from mesoclinic.plans.services import protocol_defaults_install
+
+
+@pytest.fixture
+def api(client):
+    def call(user, method, path, body=None):
+        client.force_login(user)
+        return getattr(client, method)(f"/api/v1{path}", body, content_type="application/json")
+
+    return call
+
+
+def test_a_plan_is_drafted_accepted_and_its_course_booked_through_the_api(
+    api, practitioner, reception, location_a, rooms
+):
+    protocol_defaults_install(group=location_a.group)
+    patient = register_patient(actor=practitioner, location=location_a)
+    consult(practitioner, patient)
+    formulation = formulation_prescribe(
+        actor=practitioner, patient=patient, composition=composition()
+    )
+    protocol = Protocol.objects.get(code="weekly_8")
+
+    created = api(
+        practitioner,
+        "post",
+        f"/patients/{patient.pk}/plans",
+        {
+            "protocol_id": protocol.pk,
+            "formulation_id": formulation.pk,
+            "preferred_weekdays": [2],
+        },
+    )
+    plan_id = created.json()["id"]
+    accepted = api(practitioner, "post", f"/plans/{plan_id}/status", {"status": "accepted"})
+    booked = api(reception, "post", f"/plans/{plan_id}/book-course", {"start_from": "2026-11-23"})
+    sessions = api(reception, "get", f"/plans/{plan_id}/sessions")
+    week = api(reception, "get", f"/calendar?location={location_a.pk}&from=2026-11-23&days=7")
+
+    assert created.status_code == 201
+    assert created.json()["session_count"] == 8
+    assert accepted.json()["status"] == "accepted"
+    assert [move["session_number"] for move in booked.json()] == list(range(1, 9))
+    assert booked.json()[0]["text"].startswith("Session 1: booked Wed 25 Nov 09:00")
+    assert sessions.json()[1]["window"] == {"earliest": "2026-12-01", "latest": "2026-12-04"}
+    assert [len(day["visits"]) for day in week.json()] == [0, 0, 1, 0, 0, 0, 0]
+
+    second = sessions.json()[1]["visit"]["id"]
+    refused = api(
+        reception, "post", f"/visits/{second}/move", {"starts_at": "2026-12-10T10:00:00Z"}
+    )
+    assert refused.status_code == 422
+    assert refused.json()["detail"][0]["loc"] == ["body", "starts_at"]
+    assert (
+        "Session 2 belongs between 2026-12-01 and 2026-12-04" in refused.json()["detail"][0]["msg"]
+    )
+
+
+def test_bad_input_and_other_locations_are_refused(
+    api, practitioner, reception_b, location_a, rooms
+):
+    assert api(practitioner, "post", "/plans/999/status", {"status": "accepted"}).status_code == 404
+    assert api(practitioner, "post", "/plans/1/status", {"status": "sideways"}).status_code == 422
+    assert api(reception_b, "get", f"/calendar?location={location_a.pk}").status_code == 403
+    assert (
+        api(practitioner, "get", f"/calendar?location={location_a.pk}&days=99").status_code == 422
+    )
