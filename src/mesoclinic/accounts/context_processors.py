@@ -24,6 +24,7 @@ NAVIGATION = [
     NavItem(_("Dashboard"), "dashboard:home"),
     NavItem(_("Patients"), "patients:list", Permission.PATIENT_CREATE),
     NavItem(_("Calendar"), "scheduling:calendar", Permission.APPOINTMENT_BOOK),
+    NavItem(_("Calendar feed"), "interop:feeds", Permission.CALENDAR_FEED),
     NavItem(_("Stock"), "formulary:stock", Permission.STOCK_USE),
     NavItem(_("Formulations"), "formulary:templates", Permission.FORMULATION_PRESCRIBE),
     NavItem(_("Audit log"), "audit:list", Permission.AUDIT_VIEW),

@@ -32,6 +32,7 @@ class Permission(StrEnum):
     PLAN_EDIT = "plan.edit"  # make treatment plans and move them through their statuses
     PROTOCOL_EDIT = "protocol.edit"  # the clinic's course protocols
     APPOINTMENT_BOOK = "appointment.book"  # book, move and cancel visits
+    CALENDAR_FEED = "calendar.feed"  # one's own visits in one's calendar app
 
 
 ROLE_PERMISSIONS: dict[str, frozenset[Permission]] = {
@@ -47,6 +48,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[Permission]] = {
             Permission.FORMULATION_PRESCRIBE,
             Permission.PLAN_EDIT,
             Permission.APPOINTMENT_BOOK,
+            Permission.CALENDAR_FEED,
         }
     ),
     # Reception registers patients and keeps contact details; clinical history is not theirs.
@@ -76,7 +78,9 @@ ROLE_PERMISSIONS: dict[str, frozenset[Permission]] = {
             Permission.APPOINTMENT_BOOK,
         }
     ),
-    Role.PATIENT: frozenset({Permission.PATIENT_VIEW, Permission.MEDICAL_HISTORY_VIEW}),
+    Role.PATIENT: frozenset(
+        {Permission.PATIENT_VIEW, Permission.MEDICAL_HISTORY_VIEW, Permission.CALENDAR_FEED}
+    ),
 }
 
 

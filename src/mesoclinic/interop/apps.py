@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class InteropConfig(AppConfig):
+    name = "mesoclinic.interop"
+    verbose_name = "Exchange with other systems"
