@@ -4,8 +4,9 @@ Plans are laid with the same window arithmetic as the real booking (plans/window
 into an in-memory calendar that never puts two visits in one room or with one
 practitioner at once, then written in bulk: the database's double-booking guard
 checks every row as it goes in. Visits before today are done, later ones booked; a
-plan whose sessions are all done is completed. A few accepted plans are left with
-nothing booked, for `mesoclinic schedule --plans waiting`.
+plan whose sessions are all done is completed. Every location's first plan and every
+20th after it are left accepted with nothing booked, for `mesoclinic schedule --plans
+waiting`.
 """
 
 import datetime
@@ -31,7 +32,7 @@ PROTOCOLS_BY_MODALITY = {
     "prp": ["prp_monthly_3"],
 }
 PLANNED_SHARE = 0.7  # of formulations that allow treatment
-WAITING_SHARE = 0.05  # accepted, nothing booked yet
+WAITING_EVERY = 20  # every 20th plan of a location (its first included) waits to be booked
 
 
 def seed_rooms_and_hours(locations: list[Location]) -> None:
@@ -55,6 +56,7 @@ class DemoCalendar:
     today: datetime.date
     rooms: dict[int, list[int]]  # location -> room ids
     closed: holidays.HolidayBase
+    plans_seen: dict[int, int] = field(default_factory=lambda: defaultdict(int))  # by location
     room_taken: set[tuple[int, datetime.datetime]] = field(default_factory=set)
     practitioner_taken: set[tuple[int, datetime.datetime]] = field(default_factory=set)
 
@@ -123,8 +125,10 @@ def demo_plans_and_visits(
         plans.append(plan)
     visits = []
     for plan in plans:
-        if rng.random() > WAITING_SHARE:
-            visits += _lay_visits(rng, plan, calendar, location_of[plan.patient_id])
+        location_id = location_of[plan.patient_id]
+        calendar.plans_seen[location_id] += 1
+        if calendar.plans_seen[location_id] % WAITING_EVERY != 1:
+            visits += _lay_visits(rng, plan, calendar, location_id)
     TreatmentPlan.objects.bulk_create(plans)
     Appointment.objects.bulk_create(visits)  # each visit's plan has its id by now
     return len(plans), len(visits)

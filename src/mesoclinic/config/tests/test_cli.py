@@ -107,12 +107,55 @@ def test_createuser_makes_a_login_with_a_password_from_stdin(seeded_data_dir):
             ["token", "--username", "nobody", "--name", "x"],
             "mesoclinic token: there is no active user 'nobody'\n",
         ),
+        (
+            ["schedule", "--plans", "waiting", "--as", "reception"],
+            "mesoclinic schedule: location: Say which location's waiting plans.\n",
+        ),
+        (
+            ["schedule", "--plans", "1,x", "--as", "reception", "--location", "1"],
+            "mesoclinic schedule: plans: Give plan ids separated by commas, or 'waiting'.\n",
+        ),
+        (
+            ["schedule", "--plans", "waiting", "--as", "reception", "--from", "tomorrow"],
+            "mesoclinic schedule: --from takes YYYY-MM-DD, not 'tomorrow'\n",
+        ),
     ],
 )
 def test_bad_input_exits_2_with_one_line(seeded_data_dir, arguments, message):
     data_dir, _ = seeded_data_dir
     result = run(*arguments, data_dir=data_dir, MESOCLINIC_PASSWORD="a-long-enough-passphrase")
     assert (result.returncode, result.stderr) == (2, message)
+
+
+def test_schedule_lays_the_waiting_plans_and_reports_objective_bound_and_gap(seeded_data_dir):
+    data_dir, _ = seeded_data_dir
+    arguments = ["schedule", "--plans", "waiting", "--location", "1", "--as", "reception"]
+
+    dry = run(*arguments, "--time-limit", "5", "--dry-run", data_dir=data_dir)
+    booked = run(*arguments, "--time-limit", "5", data_dir=data_dir)
+    again = run(*arguments, "--time-limit", "5", data_dir=data_dir)
+
+    assert dry.returncode == 0, dry.stderr
+    lines = dict(line.split(None, 1) for line in dry.stdout.splitlines() if " " in line)
+    assert lines["method"].startswith(("cp-sat", "greedy"))
+    assert {"objective", "bound", "gap", "sessions"} <= set(lines)
+    assert "would book" in dry.stdout
+    assert booked.returncode == 0, booked.stderr
+    assert booked.stdout.replace("would book", "booked    ").splitlines()[-1] in booked.stdout
+    assert again.returncode == 2
+    assert again.stderr == "mesoclinic schedule: plans: No plan is waiting to be booked there.\n"
+
+
+def test_the_worker_runs_one_round_and_says_what_it_did(seeded_data_dir):
+    data_dir, _ = seeded_data_dir
+    result = run(
+        "worker",
+        "--once",
+        data_dir=data_dir,
+        EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend",
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("queued ")
 
 
 def test_argument_errors_exit_2(tmp_path):
@@ -122,7 +165,19 @@ def test_argument_errors_exit_2(tmp_path):
 
 
 @pytest.mark.parametrize(
-    "command", ["demo", "serve", "migrate", "seed", "createuser", "token", "check", "manage"]
+    "command",
+    [
+        "demo",
+        "serve",
+        "migrate",
+        "seed",
+        "createuser",
+        "token",
+        "schedule",
+        "worker",
+        "check",
+        "manage",
+    ],
 )
 def test_every_subcommand_has_help(tmp_path, command):
     result = run(command, "--help", data_dir=tmp_path)
