@@ -240,13 +240,10 @@ def _lay_sessions(
         raise ValidationError({"status": ["A later session is done already; nothing moved."]})
     today = clock.today()
     first_window = first_window or Window(today, today + datetime.timedelta(FIRST_WINDOW_DAYS))
-    horizon = first_window.latest + datetime.timedelta(
-        sum(interval.days_max for interval in session_intervals(plan.phase_list()) if interval)
-    )
     calendar = CalendarState.load(
         plan.patient.location,
         today,
-        horizon,
+        _course_horizon(plan, first_window.latest),
         ignoring=[visit.pk for visit in relaid.values()],
     )
     practitioners = _practitioner_order(plan, held, calendar)
@@ -563,7 +560,8 @@ def courses_schedule(
             .order_by("pk")
         )
         _refuse_unschedulable(locked)
-        horizon = max(_course_horizon(plan, start_from) for plan in locked)
+        first_latest = start_from + datetime.timedelta(days=FIRST_WINDOW_DAYS)
+        horizon = max(_course_horizon(plan, first_latest) for plan in locked)
         calendar = CalendarState.load(locked[0].patient.location, start_from, horizon)
         problem = _batch_problem(locked, calendar, start_from, horizon)
         answer = optimiser.plan_cp_sat(problem, time_limit=time_limit)
@@ -589,9 +587,10 @@ def _refuse_unschedulable(plans: list[TreatmentPlan]) -> None:
         raise ValidationError({"plans": errors})
 
 
-def _course_horizon(plan: TreatmentPlan, start_from: datetime.date) -> datetime.date:
+def _course_horizon(plan: TreatmentPlan, first_latest: datetime.date) -> datetime.date:
+    """The last day the course can reach when its first session is due by first_latest."""
     longest = sum(i.days_max for i in session_intervals(plan.phase_list()) if i)
-    return start_from + datetime.timedelta(days=FIRST_WINDOW_DAYS + longest)
+    return first_latest + datetime.timedelta(days=longest)
 
 
 def _batch_problem(
@@ -650,18 +649,29 @@ def _book_answer(
         with transaction.atomic():
             for plan in plans:
                 placed = answer.courses.get(plan.pk)
-                laid = 0
-                for number, day_number in enumerate(placed.days if placed else [], start=1):
-                    day = start_from + datetime.timedelta(days=day_number)
-                    practitioner = placed.practitioner if placed else 0
-                    slot = _best_slot(calendar, plan, Window(day, day), [practitioner])
-                    if slot is None:
-                        break
-                    calendar.take(slot)
-                    booked.append(_create_visit(actor, plan.patient, slot, calendar, plan, number))
-                    laid = number
+                visits = _book_days(actor, plan, placed, calendar, start_from) if placed else []
+                booked += visits
+                laid = len(visits)
                 if laid < plan.session_count:
                     short[plan.pk] = f"sessions {laid + 1}–{plan.session_count} found no time"
     except IntegrityError:
         raise ValidationError({"plans": [LOST_RACE]}) from None
     return booked, short
+
+
+def _book_days(
+    actor: User,
+    plan: TreatmentPlan,
+    placed: optimiser.CourseAnswer,
+    calendar: CalendarState,
+    start_from: datetime.date,
+) -> list[Appointment]:
+    visits: list[Appointment] = []
+    for number, day_number in enumerate(placed.days, start=1):
+        day = start_from + datetime.timedelta(days=day_number)
+        slot = _best_slot(calendar, plan, Window(day, day), [placed.practitioner])
+        if slot is None:
+            break
+        calendar.take(slot)
+        visits.append(_create_visit(actor, plan.patient, slot, calendar, plan, number))
+    return visits
