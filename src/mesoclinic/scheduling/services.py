@@ -21,7 +21,7 @@ from mesoclinic import clock
 from mesoclinic.accounts.models import User
 from mesoclinic.accounts.permissions import Permission, require_permission
 from mesoclinic.audit.models import AuditAction
-from mesoclinic.audit.services import audit_record
+from mesoclinic.audit.services import audit_record, audited_update
 from mesoclinic.patients.models import Patient
 from mesoclinic.plans.models import PlanStatus, TreatmentPlan
 from mesoclinic.plans.windows import LaidSession, Window, lay_course, session_intervals
@@ -192,7 +192,13 @@ def appointment_mark(*, actor: User, appointment: Appointment, status: str) -> R
             current.starts_at > clock.now()
         ):
             raise ValidationError({"status": ["A visit still to come is not done or missed."]})
-        _set_status(actor, current, status)
+        current, _changes = audited_update(
+            actor=actor,
+            instance=current,
+            fields={"status": status},
+            patient_id=current.patient_id,
+            location_id=current.location_id,
+        )
         if status == AppointmentStatus.DONE or current.plan_id is None:
             return Relaid(current, [])
         plan = TreatmentPlan.objects.select_for_update().get(pk=current.plan_id)
@@ -397,21 +403,6 @@ def _save_slot(actor: User, visit: Appointment, slot: Slot) -> None:
             "practitioner": [before.practitioner_id, slot.practitioner_id],
             "room": [before.room_id, slot.room_id],
         },
-    )
-
-
-def _set_status(actor: User, visit: Appointment, status: str) -> None:
-    old = visit.status
-    visit.status = status
-    visit.save(update_fields=["status"])
-    audit_record(
-        actor=actor,
-        action=AuditAction.UPDATE,
-        object_type="scheduling.appointment",
-        object_id=visit.pk,
-        patient_id=visit.patient_id,
-        location_id=visit.location_id,
-        changes={"status": [old, status]},
     )
 
 
