@@ -7,7 +7,7 @@ from collections.abc import Iterable
 
 import icalendar
 
-from mesoclinic.scheduling.models import Appointment, AppointmentStatus
+from mesoclinic.scheduling.models import Appointment
 
 PRODUCT_ID = "-//mesoclinic//calendar feed//EN"
 
@@ -42,6 +42,5 @@ def _event(visit: Appointment, *, for_practitioner: bool) -> icalendar.Event:
         event.add(
             "location", ", ".join(filter(None, [visit.location.name, visit.location.address]))
         )
-    holding = visit.status in (AppointmentStatus.BOOKED, AppointmentStatus.DONE)
-    event.add("status", "CONFIRMED" if holding else "CANCELLED")
+    event.add("status", "CONFIRMED" if visit.holds_the_slot else "CANCELLED")
     return event

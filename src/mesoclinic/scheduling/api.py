@@ -85,11 +85,12 @@ class CalendarQuery(Schema):
     days: int = Field(default=7, ge=1, le=31)
 
 
-class SlotOut(Schema):
-    starts_at: datetime.datetime
-    ends_at: datetime.datetime
-    practitioner_id: int
-    room_id: int
+class FreeTimeOut(Schema):
+    starts_at: datetime.datetime = Field(alias="slot.starts_at")
+    ends_at: datetime.datetime = Field(alias="slot.ends_at")
+    practitioner_id: int = Field(alias="slot.practitioner_id")
+    practitioner: str
+    room_id: int = Field(alias="slot.room_id")
 
 
 @router.get("/plans/{plan_id}/sessions", response=list[SessionOut], summary="Sessions, windows")
@@ -118,7 +119,7 @@ def calendar(request: HttpRequest, query: Query[CalendarQuery]) -> list:
     )
 
 
-@router.get("/visits/{visit_id}/free-times", response=list[SlotOut], summary="Where it may go")
+@router.get("/visits/{visit_id}/free-times", response=list[FreeTimeOut], summary="Where it may go")
 def free_times(request: HttpRequest, visit_id: int, day: datetime.date) -> list:
     visit = selectors.visit_get_for_user(user=api_user(request), visit_id=visit_id)
     return selectors.free_times(visit=visit, day=day)

@@ -66,8 +66,8 @@ class CalendarState:
     ) -> "CalendarState":
         """The calendar from first_day to last_day; appointments in `ignoring` (the ones
         being re-laid) count as free."""
-        start = _day_start(first_day)
-        end = _day_start(last_day + datetime.timedelta(days=1))
+        start = day_start(first_day)
+        end = day_start(last_day + datetime.timedelta(days=1))
         opening: dict[int, list[tuple[datetime.time, datetime.time]]] = defaultdict(list)
         for hours in OpeningHours.objects.filter(location=location):
             opening[hours.weekday].append((hours.opens, hours.closes))
@@ -193,5 +193,5 @@ def _at(day: datetime.date, clock: datetime.time) -> datetime.datetime:
     return timezone.make_aware(datetime.datetime.combine(day, clock))
 
 
-def _day_start(day: datetime.date) -> datetime.datetime:
+def day_start(day: datetime.date) -> datetime.datetime:
     return _at(day, datetime.time(0))

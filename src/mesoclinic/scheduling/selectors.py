@@ -13,7 +13,7 @@ from mesoclinic.audit.models import AuditAction
 from mesoclinic.audit.services import audit_record
 from mesoclinic.plans.models import TreatmentPlan
 from mesoclinic.plans.windows import Window, session_intervals, window_after
-from mesoclinic.scheduling.calendar import CalendarState, Slot
+from mesoclinic.scheduling.calendar import CalendarState, Slot, day_start
 from mesoclinic.scheduling.models import HOLDING_STATUSES, Appointment
 from mesoclinic.scheduling.services import BOOKABLE_PLAN_STATUSES
 
@@ -118,8 +118,8 @@ def calendar_days(
     visits = list(
         Appointment.objects.filter(
             location=location,
-            starts_at__gte=_start_of(first_day),
-            starts_at__lt=_start_of(last_day + datetime.timedelta(days=1)),
+            starts_at__gte=day_start(first_day),
+            starts_at__lt=day_start(last_day + datetime.timedelta(days=1)),
         )
         .select_related("patient", "practitioner", "room", "plan")
         .order_by("starts_at", "id")
@@ -149,15 +149,18 @@ def visit_get_for_user(*, user: User, visit_id: int) -> Appointment:
     return visit
 
 
-def free_times(*, visit: Appointment, day: datetime.date) -> list[Slot]:
+@dataclass(frozen=True)
+class FreeTime:
+    slot: Slot
+    practitioner: str  # the name, for the button that offers it
+
+
+def free_times(*, visit: Appointment, day: datetime.date) -> list[FreeTime]:
     """Where a visit could move on a day: its practitioner first, then the others."""
     calendar = CalendarState.load(visit.location, day, day, ignoring=[visit.pk])
     minutes = int((visit.ends_at - visit.starts_at).total_seconds() // 60)
-    order = [visit.practitioner_id] + [
-        pk for pk in calendar.practitioner_names if pk != visit.practitioner_id
+    names = calendar.practitioner_names
+    order = [visit.practitioner_id] + [pk for pk in names if pk != visit.practitioner_id]
+    return [
+        FreeTime(slot, names[pk]) for pk in order for slot in calendar.free_slots(day, pk, minutes)
     ]
-    return [slot for pk in order for slot in calendar.free_slots(day, pk, minutes)]
-
-
-def _start_of(day: datetime.date) -> datetime.datetime:
-    return timezone.make_aware(datetime.datetime.combine(day, datetime.time(0)))

@@ -77,14 +77,10 @@ def visit_move(request: AuthenticatedHttpRequest, visit_id: int) -> HttpResponse
             _tell(request, moves)
         return redirect(back)
     day = _day_from(request.GET.get("day"), default=timezone.localdate(visit.starts_at))
-    names = _practitioner_names(visit.location)
     context = {
         "visit": visit,
         "day": day,
-        "slots": [
-            (slot, names.get(slot.practitioner_id, ""))
-            for slot in selectors.free_times(visit=visit, day=day)
-        ],
+        "free_times": selectors.free_times(visit=visit, day=day),
         "back": back,
     }
     if is_htmx_partial(request):
@@ -122,10 +118,6 @@ def _tell(request: AuthenticatedHttpRequest, moves: list[services.Move]) -> None
     """What moved, one line per session, so the staff can tell the patient."""
     for move in moves:
         messages.info(request, str(move))
-
-
-def _practitioner_names(location: Location) -> dict[int, str]:
-    return {user.pk: str(user) for user in User.objects.filter(locations=location)}
 
 
 def _calendar_url(visit: Appointment) -> str:

@@ -55,6 +55,9 @@ def test_a_plan_is_drafted_accepted_and_its_course_booked_through_the_api(
     assert [len(day["visits"]) for day in week.json()] == [0, 0, 1, 0, 0, 0, 0]
 
     second = sessions.json()[1]["visit"]["id"]
+    free = api(reception, "get", f"/visits/{second}/free-times?day=2026-12-02").json()
+    assert free[0]["starts_at"] == "2026-12-02T09:00:00Z"
+    assert free[0]["practitioner"] == str(practitioner)
     refused = api(
         reception, "post", f"/visits/{second}/move", {"starts_at": "2026-12-10T10:00:00Z"}
     )
