@@ -60,9 +60,16 @@ def reminders_queue() -> int:
                         body=body,
                     )
                 )
-    before = Message.objects.filter(kind=REMINDER).count()
-    Message.objects.bulk_create(messages, ignore_conflicts=True)
-    return Message.objects.filter(kind=REMINDER).count() - before
+    # Count only what is new, looking at these visits' reminders rather than the whole
+    # log, which grows every day; the unique constraint still settles a race.
+    queued = set(
+        Message.objects.filter(
+            kind=REMINDER, appointment__in=[message.appointment for message in messages]
+        ).values_list("occurrence", "channel")
+    )
+    new = [message for message in messages if (message.occurrence, message.channel) not in queued]
+    Message.objects.bulk_create(new, ignore_conflicts=True)
+    return len(new)
 
 
 def reminder_text(visit: Appointment) -> tuple[str, str]:
