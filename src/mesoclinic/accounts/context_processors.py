@@ -25,6 +25,7 @@ NAVIGATION = [
     NavItem(_("Patients"), "patients:list", Permission.PATIENT_CREATE),
     NavItem(_("Calendar"), "scheduling:calendar", Permission.APPOINTMENT_BOOK),
     NavItem(_("Calendar feed"), "interop:feeds", Permission.CALENDAR_FEED),
+    NavItem(_("Rooms and hours"), "scheduling:settings", Permission.CALENDAR_SETTINGS_EDIT),
     NavItem(_("Stock"), "formulary:stock", Permission.STOCK_USE),
     NavItem(_("Formulations"), "formulary:templates", Permission.FORMULATION_PRESCRIBE),
     NavItem(_("Audit log"), "audit:list", Permission.AUDIT_VIEW),
@@ -37,13 +38,26 @@ def navigation(request: HttpRequest) -> dict:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {"navigation": []}
-    items = []
-    for item in NAVIGATION:
-        if item.permission is not None and not has_permission(
-            user=user, permission=item.permission
-        ):
-            continue
-        url = reverse(item.url_name)
-        is_current = request.path == url or (url != "/" and request.path.startswith(url))
-        items.append({"label": item.label, "url": url, "is_current": is_current})
-    return {"navigation": items}
+    allowed = [
+        item
+        for item in NAVIGATION
+        if item.permission is None or has_permission(user=user, permission=item.permission)
+    ]
+    urls = [reverse(item.url_name) for item in allowed]
+    # The page belongs to the longest link it starts with: /calendar/settings/ is not the
+    # calendar.
+    current = max(
+        (
+            url
+            for url in urls
+            if request.path == url or (url != "/" and request.path.startswith(url))
+        ),
+        key=len,
+        default=None,
+    )
+    return {
+        "navigation": [
+            {"label": item.label, "url": url, "is_current": url == current}
+            for item, url in zip(allowed, urls, strict=True)
+        ]
+    }

@@ -33,6 +33,7 @@ class Permission(StrEnum):
     PROTOCOL_EDIT = "protocol.edit"  # the clinic's course protocols
     APPOINTMENT_BOOK = "appointment.book"  # book, move and cancel visits
     CALENDAR_FEED = "calendar.feed"  # one's own visits in one's calendar app
+    CALENDAR_SETTINGS_EDIT = "calendar.settings.edit"  # rooms, opening hours, absences
 
 
 ROLE_PERMISSIONS: dict[str, frozenset[Permission]] = {
@@ -76,6 +77,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[Permission]] = {
             Permission.PLAN_EDIT,
             Permission.PROTOCOL_EDIT,
             Permission.APPOINTMENT_BOOK,
+            Permission.CALENDAR_SETTINGS_EDIT,
         }
     ),
     Role.PATIENT: frozenset(

@@ -22,7 +22,7 @@ from mesoclinic.screening.api import router as screening_router
 from mesoclinic.screening.case import CaseError
 
 # Model field names that the API calls by another name.
-API_FIELD_NAMES = {"location": "location_id"}
+API_FIELD_NAMES = {"location": "location_id", "practitioner": "practitioner_id"}
 
 api = NinjaAPI(
     title="mesoclinic API",

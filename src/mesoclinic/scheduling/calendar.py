@@ -12,6 +12,7 @@ import datetime
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 import holidays
 from django.db.models import Q
@@ -28,8 +29,33 @@ from mesoclinic.scheduling.models import (
 )
 
 STEP_MINUTES = 15  # visits start on the quarter hour
+DAY_NAMES = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 
 Span = tuple[datetime.datetime, datetime.datetime]
+
+
+class OpeningSpan(NamedTuple):
+    """One span a location is open on a weekday; a break is the gap between two spans."""
+
+    weekday: int
+    opens: datetime.time
+    closes: datetime.time
+
+    def __str__(self) -> str:
+        return f"{DAY_NAMES[self.weekday]} {self.opens:%H:%M}–{self.closes:%H:%M}"
+
+    @classmethod
+    def of(cls, hours: OpeningHours) -> "OpeningSpan":
+        return cls(hours.weekday, hours.opens, hours.closes)
+
+    def holds(self, start: datetime.datetime, end: datetime.datetime) -> bool:
+        """Whether a visit from start to end (local times) lies inside this span."""
+        return (
+            start.weekday() == self.weekday
+            and start.date() == end.date()
+            and self.opens <= start.time()
+            and end.time() <= self.closes
+        )
 
 
 @dataclass(frozen=True)
@@ -49,7 +75,7 @@ class CalendarState:
     location: Location
     practitioner_names: dict[int, str]  # the location's practitioners, in booking order
     room_names: dict[int, str]  # its rooms in use
-    opening: dict[int, list[tuple[datetime.time, datetime.time]]]  # weekday -> spans
+    opening: dict[int, list[OpeningSpan]]  # weekday -> its spans, in order
     closed_days: set[datetime.date]
     away: dict[int, list[Span]] = field(default_factory=lambda: defaultdict(list))
     busy_practitioner: dict[int, list[Span]] = field(default_factory=lambda: defaultdict(list))
@@ -68,9 +94,9 @@ class CalendarState:
         being re-laid) count as free."""
         start = day_start(first_day)
         end = day_start(last_day + datetime.timedelta(days=1))
-        opening: dict[int, list[tuple[datetime.time, datetime.time]]] = defaultdict(list)
-        for hours in OpeningHours.objects.filter(location=location):
-            opening[hours.weekday].append((hours.opens, hours.closes))
+        opening: dict[int, list[OpeningSpan]] = defaultdict(list)
+        for hours in OpeningHours.objects.filter(location=location).order_by("weekday", "opens"):
+            opening[hours.weekday].append(OpeningSpan.of(hours))
         practitioners = User.objects.filter(
             locations=location, role=Role.PRACTITIONER, is_active=True
         ).order_by("id")
@@ -142,10 +168,7 @@ class CalendarState:
         return problems
 
     def _within_opening_hours(self, start: datetime.datetime, end: datetime.datetime) -> bool:
-        return start.date() == end.date() and any(
-            opens <= start.time() and end.time() <= closes
-            for opens, closes in self.opening.get(start.weekday(), [])
-        )
+        return any(span.holds(start, end) for span in self.opening.get(start.weekday(), []))
 
     def free_slots(self, day: datetime.date, practitioner_id: int, minutes: int) -> Iterator[Slot]:
         """Every start on the day, in order, when the practitioner and some room are free."""
@@ -154,9 +177,9 @@ class CalendarState:
         length = datetime.timedelta(minutes=minutes)
         now = clock.now()
         busy = self.busy_practitioner[practitioner_id] + self.away[practitioner_id]
-        for opens, closes in sorted(self.opening[day.weekday()]):
-            start = _at(day, opens)
-            while start + length <= _at(day, closes):
+        for span in self.opening[day.weekday()]:
+            start = _at(day, span.opens)
+            while start + length <= _at(day, span.closes):
                 end = start + length
                 if start >= now and not _overlaps(busy, start, end):
                     room_id = self._free_room(start, end)
@@ -171,9 +194,9 @@ class CalendarState:
         busy = self.busy_practitioner[practitioner_id] + self.away[practitioner_id]
         step = datetime.timedelta(minutes=STEP_MINUTES)
         free = 0
-        for opens, closes in self.opening[day.weekday()]:
-            start = _at(day, opens)
-            while start + step <= _at(day, closes):
+        for span in self.opening[day.weekday()]:
+            start = _at(day, span.opens)
+            while start + step <= _at(day, span.closes):
                 free += not _overlaps(busy, start, start + step)
                 start += step
         return free * STEP_MINUTES

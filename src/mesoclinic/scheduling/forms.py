@@ -1,9 +1,16 @@
 import datetime
+from collections.abc import Sequence
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from mesoclinic.accounts.models import User
+from mesoclinic.plans.forms import WEEKDAYS
+from mesoclinic.scheduling.calendar import OpeningSpan
 from mesoclinic.scheduling.models import AppointmentStatus
+
+DATETIME_WIDGET = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 
 
 class MoveForm(forms.Form):
@@ -31,3 +38,87 @@ class MarkForm(forms.Form):
             (AppointmentStatus.CANCELLED, _("Cancelled")),
         ]
     )
+
+
+class RoomForm(forms.Form):
+    name = forms.CharField(label=_("Name"), max_length=100)
+    is_active = forms.BooleanField(label=_("In use"), required=False, initial=True)
+    confirm_stranded = forms.BooleanField(
+        label=_("Take it out of use anyway; I will move those visits"), required=False
+    )
+
+
+class OpeningDayField(forms.CharField):
+    """One weekday's opening spans as typed: "09:00–13:00, 14:00–19:00"."""
+
+    def __init__(self, *, weekday: int, **kwargs):
+        super().__init__(required=False, **kwargs)
+        self.weekday = weekday
+
+    def to_python(self, value: str | None) -> list[OpeningSpan]:  # type: ignore[override]
+        spans = []
+        for part in filter(None, (piece.strip() for piece in (value or "").split(","))):
+            try:
+                opens, closes = (
+                    datetime.time.fromisoformat(moment.strip().zfill(5))
+                    for moment in part.replace("–", "-").split("-")
+                )
+            except ValueError:
+                raise forms.ValidationError(
+                    _("Write each span as 09:00–13:00, separated by commas.")
+                ) from None
+            spans.append(OpeningSpan(self.weekday, opens, closes))
+        return spans
+
+
+class OpeningHoursForm(forms.Form):
+    """A week of opening hours, one line per weekday; the gap between two spans is the
+    break, and an empty line means closed."""
+
+    def __init__(self, *args, opening: Sequence[OpeningSpan] = (), **kwargs):
+        super().__init__(*args, **kwargs)
+        for weekday, label in WEEKDAYS:
+            self.fields[f"day_{weekday}"] = OpeningDayField(
+                weekday=weekday,
+                label=label,
+                initial=", ".join(
+                    f"{span.opens:%H:%M}–{span.closes:%H:%M}"
+                    for span in opening
+                    if span.weekday == weekday
+                ),
+                help_text=_("e.g. 09:00–13:00, 14:00–19:00; empty when closed"),
+            )
+        self.fields["confirm_stranded"] = forms.BooleanField(
+            label=_("Save anyway; I will move those visits"), required=False
+        )
+
+    def spans(self) -> list[OpeningSpan]:
+        return [
+            span for weekday, _label in WEEKDAYS for span in self.cleaned_data[f"day_{weekday}"]
+        ]
+
+    def add_service_errors(self, error: ValidationError) -> None:
+        """Put a refused span's reason beside its weekday ("spans.3.closes" → that day)."""
+        spans = self.spans()
+        if not hasattr(error, "error_dict"):
+            self.add_error(None, error)
+            return
+        for key, messages in error.message_dict.items():
+            index = int(key.split(".")[1]) if key.startswith("spans.") else None
+            self.add_error(f"day_{spans[index].weekday}" if index is not None else None, messages)
+
+
+class AbsenceForm(forms.Form):
+    practitioner = forms.ModelChoiceField(label=_("Practitioner"), queryset=User.objects.none())
+    starts_at = forms.DateTimeField(label=_("From"), widget=DATETIME_WIDGET)
+    ends_at = forms.DateTimeField(label=_("Until"), widget=DATETIME_WIDGET)
+    reason = forms.CharField(label=_("Reason"), max_length=200, required=False)
+    confirm_stranded = forms.BooleanField(
+        label=_("Record it anyway; I will move those visits"), required=False
+    )
+
+    def __init__(self, *args, practitioners: list[User], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["practitioner"].queryset = User.objects.filter(  # type: ignore[attr-defined]
+            pk__in=[practitioner.pk for practitioner in practitioners]
+        )

@@ -7,14 +7,21 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
-from mesoclinic.accounts.models import Location, User
+from mesoclinic import clock
+from mesoclinic.accounts.models import Location, Role, User
 from mesoclinic.accounts.permissions import Permission, require_permission
 from mesoclinic.audit.models import AuditAction
 from mesoclinic.audit.services import audit_record
 from mesoclinic.plans.models import TreatmentPlan
 from mesoclinic.plans.windows import Window, session_intervals, window_after
-from mesoclinic.scheduling.calendar import CalendarState, Slot, day_start
-from mesoclinic.scheduling.models import HOLDING_STATUSES, Appointment
+from mesoclinic.scheduling.calendar import CalendarState, OpeningSpan, Slot, day_start
+from mesoclinic.scheduling.models import (
+    HOLDING_STATUSES,
+    Absence,
+    Appointment,
+    OpeningHours,
+    Room,
+)
 from mesoclinic.scheduling.services import BOOKABLE_PLAN_STATUSES
 
 
@@ -164,3 +171,34 @@ def free_times(*, visit: Appointment, day: datetime.date) -> list[FreeTime]:
     return [
         FreeTime(slot, names[pk]) for pk in order for slot in calendar.free_slots(day, pk, minutes)
     ]
+
+
+@dataclass(frozen=True)
+class CalendarSettings:
+    """What a location's calendar enforces, as its manager sees it to change it."""
+
+    location: Location
+    rooms: list[Room]
+    opening: list[OpeningSpan]
+    practitioners: list[User]
+    absences: list[Absence]  # those not over yet, soonest first
+
+
+def calendar_settings_get(*, user: User, location: Location) -> CalendarSettings:
+    require_permission(user=user, permission=Permission.CALENDAR_SETTINGS_EDIT, location=location)
+    practitioners = list(
+        User.objects.filter(locations=location, role=Role.PRACTITIONER, is_active=True).order_by(
+            "last_name", "first_name", "pk"
+        )
+    )
+    return CalendarSettings(
+        location=location,
+        rooms=list(Room.objects.filter(location=location).order_by("name")),
+        opening=[OpeningSpan.of(hours) for hours in OpeningHours.objects.filter(location=location)],
+        practitioners=practitioners,
+        absences=list(
+            Absence.objects.filter(practitioner__in=practitioners, ends_at__gt=clock.now())
+            .select_related("practitioner")
+            .order_by("starts_at", "pk")
+        ),
+    )

@@ -4,6 +4,7 @@ swaps the move panel in place, and the plain page works without it."""
 
 import datetime
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -16,10 +17,18 @@ from django.views.decorators.http import require_POST
 
 from mesoclinic import clock
 from mesoclinic.accounts.models import Location, User
+from mesoclinic.scheduling import calendar_settings as calendar_settings_services
 from mesoclinic.scheduling import selectors, services
-from mesoclinic.scheduling.forms import MarkForm, MoveForm
-from mesoclinic.scheduling.models import Appointment, Room
-from mesoclinic.web import AuthenticatedHttpRequest, is_htmx_partial
+from mesoclinic.scheduling.calendar_settings import StrandedVisits
+from mesoclinic.scheduling.forms import (
+    AbsenceForm,
+    MarkForm,
+    MoveForm,
+    OpeningHoursForm,
+    RoomForm,
+)
+from mesoclinic.scheduling.models import Absence, Appointment, Room
+from mesoclinic.web import AuthenticatedHttpRequest, add_service_errors, is_htmx_partial
 
 
 @login_required
@@ -130,3 +139,159 @@ def _day_from(text: str | None, default: datetime.date | None = None) -> datetim
         return datetime.date.fromisoformat(text or "")
     except ValueError:
         return default or clock.today()
+
+
+@login_required
+def calendar_settings(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """Rooms, opening hours and absences of a location, each with its own form."""
+    locations = Location.objects.filter(pk__in=request.user.location_ids).order_by("name")
+    location = get_object_or_404(
+        locations, pk=request.GET.get("location") or getattr(locations.first(), "pk", 0)
+    )
+    return _settings_page(request, location)
+
+
+@login_required
+@require_POST
+def room_add(request: AuthenticatedHttpRequest, location_id: int) -> HttpResponse:
+    location = get_object_or_404(Location, pk=location_id)
+    form = RoomForm(request.POST, prefix="new-room")
+    if form.is_valid():
+        try:
+            room = calendar_settings_services.room_create(
+                actor=request.user, location=location, name=form.cleaned_data["name"]
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("%(room)s added.") % {"room": room.name})
+            return redirect(_settings_url(location))
+    return _settings_page(request, location, room_form=form)
+
+
+@login_required
+@require_POST
+def room_edit(request: AuthenticatedHttpRequest, room_id: int) -> HttpResponse:
+    room = get_object_or_404(Room.objects.select_related("location"), pk=room_id)
+    form = RoomForm(request.POST, prefix=f"room-{room.pk}")
+    if form.is_valid():
+        try:
+            calendar_settings_services.room_update(
+                actor=request.user, room=room, **form.cleaned_data
+            )
+        except ValidationError as error:
+            _refused(form, error)
+        else:
+            messages.success(request, _("%(room)s saved.") % {"room": form.cleaned_data["name"]})
+            return redirect(_settings_url(room.location))
+    return _settings_page(request, room.location, edited_room=(room.pk, form))
+
+
+@login_required
+@require_POST
+def opening_hours(request: AuthenticatedHttpRequest, location_id: int) -> HttpResponse:
+    location = get_object_or_404(Location, pk=location_id)
+    form = OpeningHoursForm(request.POST)
+    if form.is_valid():
+        try:
+            calendar_settings_services.opening_hours_set(
+                actor=request.user,
+                location=location,
+                spans=form.spans(),
+                confirm_stranded=form.cleaned_data["confirm_stranded"],
+            )
+        except ValidationError as error:
+            _refused(form, error)
+        else:
+            messages.success(request, _("Opening hours saved; bookings follow them from now on."))
+            return redirect(_settings_url(location))
+    return _settings_page(request, location, hours_form=form)
+
+
+@login_required
+@require_POST
+def absence_add(request: AuthenticatedHttpRequest, location_id: int) -> HttpResponse:
+    location = get_object_or_404(Location, pk=location_id)
+    settings = selectors.calendar_settings_get(user=request.user, location=location)
+    form = AbsenceForm(request.POST, practitioners=settings.practitioners)
+    if form.is_valid():
+        try:
+            calendar_settings_services.absence_create(actor=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            _refused(form, error)
+        else:
+            messages.success(
+                request,
+                _("Absence of %(practitioner)s recorded.")
+                % {"practitioner": form.cleaned_data["practitioner"]},
+            )
+            return redirect(_settings_url(location))
+    return _settings_page(request, location, absence_form=form, settings=settings)
+
+
+@login_required
+@require_POST
+def absence_remove(
+    request: AuthenticatedHttpRequest, location_id: int, absence_id: int
+) -> HttpResponse:
+    location = get_object_or_404(Location, pk=location_id)
+    absence = get_object_or_404(Absence.objects.select_related("practitioner"), pk=absence_id)
+    try:
+        calendar_settings_services.absence_remove(actor=request.user, absence=absence)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("Absence removed."))
+    return redirect(_settings_url(location))
+
+
+def _settings_page(
+    request: AuthenticatedHttpRequest,
+    location: Location,
+    *,
+    settings: selectors.CalendarSettings | None = None,
+    room_form: RoomForm | None = None,
+    edited_room: tuple[int, RoomForm] | None = None,
+    hours_form: OpeningHoursForm | None = None,
+    absence_form: AbsenceForm | None = None,
+) -> HttpResponse:
+    """The settings page, with any form that was just refused shown with its errors."""
+    settings = settings or selectors.calendar_settings_get(user=request.user, location=location)
+    room_forms = [
+        (
+            room,
+            edited_room[1]
+            if edited_room and edited_room[0] == room.pk
+            else RoomForm(
+                prefix=f"room-{room.pk}", initial={"name": room.name, "is_active": room.is_active}
+            ),
+        )
+        for room in settings.rooms
+    ]
+    return render(
+        request,
+        "scheduling/settings.html",
+        {
+            "location": location,
+            "locations": Location.objects.filter(pk__in=request.user.location_ids).order_by("name"),
+            "settings": settings,
+            "room_forms": room_forms,
+            "room_form": room_form or RoomForm(prefix="new-room"),
+            "hours_form": hours_form or OpeningHoursForm(opening=settings.opening),
+            "absence_form": absence_form or AbsenceForm(practitioners=settings.practitioners),
+        },
+        status=400 if any((room_form, edited_room, hours_form, absence_form)) else 200,
+    )
+
+
+def _refused(form: forms.Form, error: ValidationError) -> None:
+    """Show a refusal on the form; when booked visits stand in the way, offer to confirm."""
+    if isinstance(form, OpeningHoursForm):
+        form.add_service_errors(error)
+    else:
+        add_service_errors(form, error)
+    form.offers_confirmation = isinstance(error, StrandedVisits)  # type: ignore[attr-defined]
+
+
+def _settings_url(location: Location) -> str:
+    return f"{reverse('scheduling:settings')}?location={location.pk}"

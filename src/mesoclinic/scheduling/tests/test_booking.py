@@ -5,7 +5,8 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
 from mesoclinic.audit.models import AuditEvent
-from mesoclinic.scheduling.models import Absence, Appointment, AppointmentStatus
+from mesoclinic.scheduling.calendar_settings import absence_create
+from mesoclinic.scheduling.models import Appointment, AppointmentStatus
 from mesoclinic.scheduling.services import appointment_book
 from mesoclinic.scheduling.tests.conftest import at
 
@@ -45,8 +46,11 @@ def test_visits_happen_only_when_the_clinic_is_open(
     assert not Appointment.objects.exists()
 
 
-def test_a_practitioner_away_or_busy_is_not_booked(reception, practitioner, patient_a, rooms):
-    Absence.objects.create(
+def test_a_practitioner_away_or_busy_is_not_booked(
+    reception, manager, practitioner, patient_a, rooms
+):
+    absence_create(
+        actor=manager,
         practitioner=practitioner,
         starts_at=at("2026-11-24", "00:00"),
         ends_at=at("2026-11-25", "00:00"),

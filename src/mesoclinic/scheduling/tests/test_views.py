@@ -7,8 +7,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from mesoclinic.audit.models import AuditEvent
-from mesoclinic.scheduling.models import Appointment, AppointmentStatus
+from mesoclinic.scheduling.calendar_settings import absence_create
+from mesoclinic.scheduling.models import Absence, Appointment, AppointmentStatus, OpeningHours, Room
 from mesoclinic.scheduling.services import course_book
+from mesoclinic.scheduling.tests.conftest import at
 
 MONDAY = datetime.date(2026, 11, 23)
 
@@ -107,3 +109,117 @@ def test_staff_of_another_location_cannot_open_the_calendar_or_a_plan(
 
     assert client.get(reverse("scheduling:calendar"), {"location": location}).status_code == 404
     assert client.get(reverse("plans:detail", args=[booked_plans[0].pk])).status_code == 403
+
+
+# Rooms and hours (managers)
+
+
+def settings_url(location) -> str:
+    return f"{reverse('scheduling:settings')}?location={location.pk}"
+
+
+def test_a_manager_sees_rooms_hours_and_absences_in_constant_queries(
+    client, manager, practitioner, location_a, rooms, django_assert_max_num_queries
+):
+    for day in (24, 26):
+        absence_create(
+            actor=manager,
+            practitioner=practitioner,
+            starts_at=at(f"2026-11-{day}", "09:00"),
+            ends_at=at(f"2026-11-{day}", "18:00"),
+            reason="training",
+        )
+    client.force_login(manager)
+
+    with django_assert_max_num_queries(12):
+        response = client.get(settings_url(location_a))
+
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert page.count('value="09:00–13:00, 14:00–18:00"') == 5  # Monday to Friday
+    assert 'value="Room 2"' in page
+    assert page.count("training") == 2
+    assert 'aria-current="page">Rooms and hours<' in page
+    assert 'aria-current="page">Calendar<' not in page
+
+
+def test_reception_may_not_open_rooms_and_hours(client, reception, location_a, rooms):
+    client.force_login(reception)
+
+    assert client.get(settings_url(location_a)).status_code == 403
+    assert "Rooms and hours" not in client.get(reverse("dashboard:home")).content.decode()
+
+
+def test_typed_opening_hours_are_checked_and_saved(client, manager, location_a, rooms):
+    client.force_login(manager)
+    url = reverse("scheduling:opening_hours", args=[location_a.pk])
+    week = {f"day_{day}": "" for day in range(7)}
+
+    refused = client.post(url, {**week, "day_0": "9:00-13:00, 12:00–18:00", "day_1": "nine"})
+
+    page = refused.content.decode()
+    assert refused.status_code == 400
+    assert "Write each span as 09:00–13:00" in page
+    assert OpeningHours.objects.filter(location=location_a).count() == 10
+
+    saved = client.post(url, {**week, "day_0": "9:00-13:00, 14:00–18:00", "day_5": "10:00-14:00"})
+
+    assert saved.status_code == 302
+    assert [
+        (hours.weekday, hours.opens.hour, hours.closes.hour)
+        for hours in OpeningHours.objects.filter(location=location_a)
+    ] == [(0, 9, 13), (0, 14, 18), (5, 10, 14)]
+
+
+def test_overlapping_spans_are_refused_beside_their_day(client, manager, location_a, rooms):
+    client.force_login(manager)
+    week = {f"day_{day}": "" for day in range(7)}
+
+    refused = client.post(
+        reverse("scheduling:opening_hours", args=[location_a.pk]),
+        {**week, "day_2": "09:00-14:00, 13:00-18:00"},
+    )
+
+    assert refused.status_code == 400
+    assert "Wed 13:00–18:00 overlaps Wed 09:00–14:00." in refused.content.decode()
+    assert OpeningHours.objects.filter(location=location_a, weekday=2).count() == 2
+
+
+def test_an_absence_over_a_booked_visit_asks_for_confirmation_first(
+    client, manager, practitioner, booked_plans, location_a
+):
+    client.force_login(manager)
+    url = reverse("scheduling:absence_add", args=[location_a.pk])
+    absence = {
+        "practitioner": practitioner.pk,
+        "starts_at": "2026-11-23T08:00",
+        "ends_at": "2026-11-23T20:00",
+        "reason": "ill",
+    }
+
+    asked = client.post(url, absence)
+
+    page = asked.content.decode()
+    assert asked.status_code == 400
+    assert "3 booked visit(s) are booked with" in page
+    assert 'name="confirm_stranded"' in page
+    assert not Absence.objects.exists()
+
+    confirmed = client.post(url, {**absence, "confirm_stranded": "on"}, follow=True)
+
+    assert f"Absence of {practitioner} recorded." in confirmed.content.decode()
+    assert Absence.objects.get().reason == "ill"
+
+
+def test_a_room_is_added_renamed_and_its_name_kept_unique(client, manager, location_a, rooms):
+    client.force_login(manager)
+
+    client.post(reverse("scheduling:room_add", args=[location_a.pk]), {"new-room-name": "Room 3"})
+    duplicate = client.post(
+        reverse("scheduling:room_edit", args=[rooms[1].pk]),
+        {f"room-{rooms[1].pk}-name": "Room 3", f"room-{rooms[1].pk}-is_active": "on"},
+    )
+
+    assert duplicate.status_code == 400
+    assert "already has a room called Room 3" in duplicate.content.decode()
+    assert sorted(Room.objects.values_list("name", flat=True)) == ["Room 1", "Room 2", "Room 3"]
