@@ -34,6 +34,7 @@ class Permission(StrEnum):
     APPOINTMENT_BOOK = "appointment.book"  # book, move and cancel visits
     CALENDAR_FEED = "calendar.feed"  # one's own visits in one's calendar app
     CALENDAR_SETTINGS_EDIT = "calendar.settings.edit"  # rooms, opening hours, absences
+    SESSION_CHART = "session.chart"  # the pre-procedure checklist and the session's chart
 
 
 ROLE_PERMISSIONS: dict[str, frozenset[Permission]] = {
@@ -50,6 +51,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[Permission]] = {
             Permission.PLAN_EDIT,
             Permission.APPOINTMENT_BOOK,
             Permission.CALENDAR_FEED,
+            Permission.SESSION_CHART,
         }
     ),
     # Reception registers patients and keeps contact details; clinical history is not theirs.
@@ -78,6 +80,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[Permission]] = {
             Permission.PROTOCOL_EDIT,
             Permission.APPOINTMENT_BOOK,
             Permission.CALENDAR_SETTINGS_EDIT,
+            Permission.SESSION_CHART,
         }
     ),
     Role.PATIENT: frozenset(

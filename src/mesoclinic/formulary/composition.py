@@ -28,6 +28,22 @@ class Composition:
     notes: str = ""
     template_id: int | None = None
 
+    @classmethod
+    def of(cls, formulation: Formulation) -> Composition:
+        """A saved formulation as a composition, e.g. to screen it again on the day."""
+        return cls(
+            name=formulation.name,
+            indication=formulation.indication,
+            modality=formulation.modality,
+            volume_ml_per_session=formulation.volume_ml_per_session,
+            ingredients=tuple(
+                (part.ingredient, part.concentration_percent)
+                for part in formulation.ingredients.all()
+            ),
+            notes=formulation.notes,
+            template_id=formulation.template_id,
+        )
+
     def ingredient_names(self) -> list[str]:
         return [name for name, _percent in self.ingredients]
 

@@ -14,6 +14,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from mesoclinic import clock
 from mesoclinic.accounts.models import Location, User
 from mesoclinic.accounts.permissions import Permission, require_permission
 from mesoclinic.audit.models import AuditAction
@@ -211,7 +212,7 @@ def vial_open(*, actor: User, location: Location, lot: Lot) -> OpenedVial:
     if not product.is_multi_dose or not product.hours_usable_after_opening:
         raise ValidationError({"lot": ["A single-dose vial is used whole, not opened for later."]})
     _refuse_expired(lot)
-    opened_at = timezone.now()
+    opened_at = clock.now()
     end_of_expiry_day = datetime.datetime.combine(
         lot.expiry_date, datetime.time.max, tzinfo=timezone.get_current_timezone()
     )
@@ -232,7 +233,7 @@ def vial_open(*, actor: User, location: Location, lot: Lot) -> OpenedVial:
 
 def opened_vial_check_usable(vial: OpenedVial, *, at: datetime.datetime | None = None) -> None:
     """Refuse a vial past its after-opening limit (or finished); sessions call this before use."""
-    moment = at or timezone.now()
+    moment = at or clock.now()
     if not vial.is_usable_at(moment):
         raise ValidationError(
             {
@@ -245,7 +246,7 @@ def opened_vial_check_usable(vial: OpenedVial, *, at: datetime.datetime | None =
 
 
 def _refuse_expired(lot: Lot) -> None:
-    if lot.is_expired_on(timezone.localdate()):
+    if lot.is_expired_on(clock.today()):
         raise ValidationError({"lot": [f"Lot {lot.lot_number} expired on {lot.expiry_date}."]})
 
 

@@ -35,6 +35,7 @@ INSTALLED_APPS = [
     "mesoclinic.plans",
     "mesoclinic.scheduling",
     "mesoclinic.messaging",
+    "mesoclinic.treatments",
     "mesoclinic.interop",
     "mesoclinic.portal",
     "mesoclinic.dashboard",

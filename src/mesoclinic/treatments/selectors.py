@@ -1,0 +1,140 @@
+"""Reads of sessions, each scoped to what the user may see: a session and its checklist,
+and the patients who received a lot (recall)."""
+
+import datetime
+from dataclasses import dataclass
+
+from django.shortcuts import get_object_or_404
+
+from mesoclinic.accounts.models import User
+from mesoclinic.accounts.permissions import Permission, require_permission
+from mesoclinic.audit.models import AuditAction
+from mesoclinic.audit.services import audit_record
+from mesoclinic.formulary.models import Lot
+from mesoclinic.treatments.models import (
+    ChecklistAnswer,
+    TreatmentConsent,
+    TreatmentSession,
+    VialUse,
+)
+from mesoclinic.treatments.session_rules import ChecklistItem, session_rules
+
+
+@dataclass(frozen=True)
+class ChecklistLine:
+    item: ChecklistItem
+    answer: ChecklistAnswer | None
+    consent: TreatmentConsent | None  # for the consent item: the consent on file
+
+    @property
+    def is_answered(self) -> bool:
+        if self.item.kind == "consent":
+            return True
+        return self.answer is not None
+
+    @property
+    def stops(self) -> bool:
+        """This line, as answered, stops the session."""
+        if self.item.kind == "consent":
+            return self.consent is None
+        return self.item.must_be_yes and self.answer is not None and self.answer.is_yes is False
+
+
+@dataclass(frozen=True)
+class ChecklistState:
+    lines: list[ChecklistLine]
+
+    @property
+    def missing(self) -> list[str]:
+        return [line.item.question for line in self.lines if not line.is_answered]
+
+    @property
+    def stops(self) -> list[str]:
+        return [line.item.question for line in self.lines if line.stops]
+
+    @property
+    def is_complete(self) -> bool:
+        return not self.missing and not self.stops
+
+
+def checklist_state(*, session: TreatmentSession) -> ChecklistState:
+    """The session's checklist: each item that applies to its modality, with its answer."""
+    answers = {answer.item: answer for answer in session.checklist_answers.all()}
+    consent = TreatmentConsent.objects.filter(
+        plan_id=session.plan_id, withdrawn_at__isnull=True
+    ).first()
+    return ChecklistState(
+        [
+            ChecklistLine(item, answers.get(item.id), consent)
+            for item in session_rules().checklist_for(session.plan.formulation.modality)
+        ]
+    )
+
+
+def session_get_for_user(*, user: User, session_id: int) -> TreatmentSession:
+    session = get_object_or_404(
+        TreatmentSession.objects.select_related(
+            "patient__location", "plan__formulation", "appointment__location", "practitioner"
+        ),
+        pk=session_id,
+    )
+    require_permission(user=user, permission=Permission.SESSION_CHART, patient=session.patient)
+    audit_record(
+        actor=user,
+        action=AuditAction.READ,
+        object_type="treatments.treatmentsession",
+        object_id=session.pk,
+        patient_id=session.patient_id,
+        location_id=session.patient.location_id,
+    )
+    return session
+
+
+@dataclass(frozen=True)
+class LotRecipient:
+    """A patient who received a vial of a recalled lot, with how to reach them."""
+
+    patient_id: int
+    name: str
+    phone: str
+    email: str
+    may_contact: bool
+    session_id: int
+    given_at: datetime.datetime | None  # the session's completion; set with its vials
+    location: str
+
+
+def lot_recipients(*, user: User, lot: Lot) -> list[LotRecipient]:
+    """Everyone who received this lot at the manager's locations, with contact details,
+    in one query."""
+    require_permission(user=user, permission=Permission.STOCK_MANAGE)
+    rows = (
+        VialUse.objects.filter(lot=lot, session__appointment__location__in=user.location_ids)
+        .order_by("session__completed_at", "session_id")
+        .values_list(
+            "session__patient_id",
+            "session__patient__given_name",
+            "session__patient__family_name",
+            "session__patient__phone",
+            "session__patient__email",
+            "session__patient__may_contact",
+            "session_id",
+            "session__completed_at",
+            "session__appointment__location__name",
+        )
+    )
+    recipients = [
+        LotRecipient(pk, f"{given} {family}", phone, email, may, session, at, where)
+        for pk, given, family, phone, email, may, session, at, where in rows
+    ]
+    audit_record(
+        actor=user,
+        action=AuditAction.LIST,
+        object_type="treatments.vialuse",
+        details={
+            "lot": lot.lot_number,
+            "product": lot.product_id,
+            "patients": sorted({recipient.patient_id for recipient in recipients}),
+        },
+    )
+    return recipients
