@@ -20,6 +20,7 @@ from mesoclinic.plans.api import router as plans_router
 from mesoclinic.scheduling.api import router as booking_router
 from mesoclinic.screening.api import router as screening_router
 from mesoclinic.screening.case import CaseError
+from mesoclinic.treatments.api import router as sessions_router
 
 # Model field names that the API calls by another name.
 API_FIELD_NAMES = {"location": "location_id", "practitioner": "practitioner_id"}
@@ -40,6 +41,7 @@ api.add_router("/formulary", formulary_router)
 api.add_router("/", formulations_router)
 api.add_router("/", plans_router)
 api.add_router("/", booking_router)
+api.add_router("/", sessions_router)
 
 
 @api.exception_handler(ValidationError)

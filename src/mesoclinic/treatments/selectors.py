@@ -59,7 +59,9 @@ class ChecklistState:
 
 def checklist_state(*, session: TreatmentSession) -> ChecklistState:
     """The session's checklist: each item that applies to its modality, with its answer."""
-    answers = {answer.item: answer for answer in session.checklist_answers.all()}
+    answers = {
+        answer.item: answer for answer in session.checklist_answers.select_related("recorded_by")
+    }
     consent = TreatmentConsent.objects.filter(
         plan_id=session.plan_id, withdrawn_at__isnull=True
     ).first()
