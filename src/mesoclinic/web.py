@@ -3,8 +3,13 @@
 from typing import TYPE_CHECKING
 
 from django import forms
+from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
 from django.http import HttpRequest
+from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy as _
+
+from mesoclinic.accounts.models import Location
 
 if TYPE_CHECKING:
     from django.core.exceptions import ValidationError
@@ -47,3 +52,17 @@ def add_service_errors(form: forms.Form, error: "ValidationError") -> None:
 def api_user(request: HttpRequest) -> "User":
     """The user an API request is authenticated as (a token or the session)."""
     return request.auth  # type: ignore[attr-defined]
+
+
+def user_locations(user: "User") -> QuerySet[Location]:
+    """The locations a staff user works at, by name: the choices of a location picker."""
+    return Location.objects.filter(pk__in=user.location_ids).order_by("name")
+
+
+def chosen_location(request: HttpRequest, locations: QuerySet[Location]) -> Location:
+    """The location named by ?location=, or the first of the user's; 404 for a location
+    that is not theirs."""
+    first = locations.first()
+    if first is None:
+        raise PermissionDenied(_("This login works at no location."))
+    return get_object_or_404(locations, pk=request.GET.get("location") or first.pk)

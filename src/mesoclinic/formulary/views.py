@@ -2,12 +2,11 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from mesoclinic.accounts.models import Location
 from mesoclinic.accounts.permissions import Permission, has_permission
 from mesoclinic.formulary import selectors, services
 from mesoclinic.formulary.forms import (
@@ -21,15 +20,15 @@ from mesoclinic.formulary.forms import (
 from mesoclinic.formulary.models import Formulation, MovementKind
 from mesoclinic.patients.models import Patient
 from mesoclinic.patients.selectors import patient_get_for_user
-from mesoclinic.web import AuthenticatedHttpRequest
+from mesoclinic.web import AuthenticatedHttpRequest, chosen_location, user_locations
 
 
 @login_required
 def stock(request: AuthenticatedHttpRequest) -> HttpResponse:
     """A location's vials on hand, what expires soon, and (managers) booking a delivery."""
     user = request.user
-    locations = Location.objects.filter(pk__in=user.location_ids).order_by("name")
-    location = get_object_or_404(locations, pk=request.GET.get("location") or _first(locations))
+    locations = user_locations(user)
+    location = chosen_location(request, locations)
     may_receive = has_permission(user=user, permission=Permission.STOCK_MANAGE, location=location)
     form = ReceiveForm(request.POST or None, locations=locations, initial={"location": location.pk})
     if request.method == "POST":
@@ -56,7 +55,7 @@ def stock(request: AuthenticatedHttpRequest) -> HttpResponse:
 def stock_discard(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Take a lot's vials out of a location's stock as discarded (expired, damaged)."""
     user = request.user
-    form = DiscardForm(request.POST, locations=Location.objects.filter(pk__in=user.location_ids))
+    form = DiscardForm(request.POST, locations=user_locations(user))
     if not form.is_valid():
         messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
         return redirect("formulary:stock")
@@ -79,13 +78,6 @@ def stock_discard(request: AuthenticatedHttpRequest) -> HttpResponse:
             % {"count": data["quantity"], "lot": data["lot"]},
         )
     return redirect(f"{reverse('formulary:stock')}?location={data['location'].pk}")
-
-
-def _first(locations) -> int:
-    first = locations.first()
-    if first is None:
-        raise PermissionDenied(_("This login works at no location."))
-    return first.pk
 
 
 def _receive(request: AuthenticatedHttpRequest, form: ReceiveForm) -> bool:

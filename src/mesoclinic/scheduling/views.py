@@ -28,16 +28,20 @@ from mesoclinic.scheduling.forms import (
     RoomForm,
 )
 from mesoclinic.scheduling.models import Absence, Appointment, Room
-from mesoclinic.web import AuthenticatedHttpRequest, add_service_errors, is_htmx_partial
+from mesoclinic.web import (
+    AuthenticatedHttpRequest,
+    add_service_errors,
+    chosen_location,
+    is_htmx_partial,
+    user_locations,
+)
 
 
 @login_required
 def calendar(request: AuthenticatedHttpRequest) -> HttpResponse:
     user = request.user
-    locations = Location.objects.filter(pk__in=user.location_ids).order_by("name")
-    location = get_object_or_404(
-        locations, pk=request.GET.get("location") or getattr(locations.first(), "pk", 0)
-    )
+    locations = user_locations(user)
+    location = chosen_location(request, locations)
     view = "day" if request.GET.get("view") == "day" else "week"
     day = _day_from(request.GET.get("day"))
     first = day if view == "day" else day - datetime.timedelta(days=day.weekday())
@@ -144,10 +148,7 @@ def _day_from(text: str | None, default: datetime.date | None = None) -> datetim
 @login_required
 def calendar_settings(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Rooms, opening hours and absences of a location, each with its own form."""
-    locations = Location.objects.filter(pk__in=request.user.location_ids).order_by("name")
-    location = get_object_or_404(
-        locations, pk=request.GET.get("location") or getattr(locations.first(), "pk", 0)
-    )
+    location = chosen_location(request, user_locations(request.user))
     return _settings_page(request, location)
 
 
@@ -273,7 +274,7 @@ def _settings_page(
         "scheduling/settings.html",
         {
             "location": location,
-            "locations": Location.objects.filter(pk__in=request.user.location_ids).order_by("name"),
+            "locations": user_locations(request.user),
             "settings": settings,
             "room_forms": room_forms,
             "room_form": room_form or RoomForm(prefix="new-room"),
