@@ -65,6 +65,10 @@ class Location(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    def practitioners(self) -> "models.QuerySet[User]":
+        """The active practitioners who work here: those a visit may be booked with."""
+        return User.objects.filter(locations=self, role=Role.PRACTITIONER, is_active=True)
+
 
 class User(AbstractUser):
     """Anyone who logs in: staff of a clinic group, or a patient reading their own record.

@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from mesoclinic.accounts.models import Role, User
+from mesoclinic.accounts.models import User
 from mesoclinic.assessments.models import ScalpZone
 from mesoclinic.formulary.models import Formulation
 from mesoclinic.patients.models import Patient
@@ -54,9 +54,7 @@ class PlanForm(forms.Form):
                 clinic_group_id=patient.location.group_id, is_active=True
             ),
             "formulation": Formulation.objects.filter(patient=patient, is_active=True),
-            "preferred_practitioner": User.objects.filter(
-                locations=patient.location_id, role=Role.PRACTITIONER, is_active=True
-            ),
+            "preferred_practitioner": patient.location.practitioners(),
         }
         for name, queryset in choices.items():
             self.fields[name].queryset = queryset  # type: ignore[attr-defined]

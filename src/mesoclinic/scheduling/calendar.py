@@ -19,7 +19,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from mesoclinic import clock
-from mesoclinic.accounts.models import Location, Role, User
+from mesoclinic.accounts.models import Location
 from mesoclinic.scheduling.models import (
     HOLDING_STATUSES,
     Absence,
@@ -97,9 +97,7 @@ class CalendarState:
         opening: dict[int, list[OpeningSpan]] = defaultdict(list)
         for hours in OpeningHours.objects.filter(location=location).order_by("weekday", "opens"):
             opening[hours.weekday].append(OpeningSpan.of(hours))
-        practitioners = User.objects.filter(
-            locations=location, role=Role.PRACTITIONER, is_active=True
-        ).order_by("id")
+        practitioners = location.practitioners().order_by("id")
         state = cls(
             location=location,
             practitioner_names={user.pk: str(user) for user in practitioners},

@@ -8,7 +8,7 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from mesoclinic import clock
-from mesoclinic.accounts.models import Location, Role, User
+from mesoclinic.accounts.models import Location, User
 from mesoclinic.accounts.permissions import Permission, require_permission
 from mesoclinic.audit.models import AuditAction
 from mesoclinic.audit.services import audit_record
@@ -186,11 +186,7 @@ class CalendarSettings:
 
 def calendar_settings_get(*, user: User, location: Location) -> CalendarSettings:
     require_permission(user=user, permission=Permission.CALENDAR_SETTINGS_EDIT, location=location)
-    practitioners = list(
-        User.objects.filter(locations=location, role=Role.PRACTITIONER, is_active=True).order_by(
-            "last_name", "first_name", "pk"
-        )
-    )
+    practitioners = list(location.practitioners().order_by("last_name", "first_name", "pk"))
     return CalendarSettings(
         location=location,
         rooms=list(Room.objects.filter(location=location).order_by("name")),
