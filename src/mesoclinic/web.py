@@ -12,6 +12,8 @@ from django.utils.translation import gettext_lazy as _
 from mesoclinic.accounts.models import Location
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from django.core.exceptions import ValidationError
     from django_stubs_ext import StrOrPromise
 
@@ -40,13 +42,20 @@ def yes_no_unknown_field(
     return forms.NullBooleanField(label=label, required=False, widget=widget)
 
 
-def add_service_errors(form: forms.Form, error: "ValidationError") -> None:
-    """Show a service's refusal beside the field it names, or above the form."""
+def add_service_errors(
+    form: forms.Form,
+    error: "ValidationError",
+    *,
+    field_for: "Callable[[str], str | None] | None" = None,
+) -> None:
+    """Show a service's refusal beside the field it names, or above the form. A form
+    whose fields are named otherwise than the service's keys passes `field_for`."""
     if not hasattr(error, "error_dict"):
         form.add_error(None, error)
         return
     for key, messages in error.message_dict.items():
-        form.add_error(key if key in form.fields else None, messages)
+        field = field_for(key) if field_for else key
+        form.add_error(field if field in form.fields else None, messages)
 
 
 def api_user(request: HttpRequest) -> "User":

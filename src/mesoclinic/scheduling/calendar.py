@@ -42,7 +42,11 @@ class OpeningSpan(NamedTuple):
     closes: datetime.time
 
     def __str__(self) -> str:
-        return f"{DAY_NAMES[self.weekday]} {self.opens:%H:%M}–{self.closes:%H:%M}"
+        return f"{DAY_NAMES[self.weekday]} {self.times}"
+
+    @property
+    def times(self) -> str:
+        return f"{self.opens:%H:%M}–{self.closes:%H:%M}"
 
     @classmethod
     def of(cls, hours: OpeningHours) -> "OpeningSpan":

@@ -2,7 +2,6 @@ import datetime
 from collections.abc import Sequence
 
 from django import forms
-from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from mesoclinic.accounts.models import User
@@ -81,11 +80,7 @@ class OpeningHoursForm(forms.Form):
             self.fields[f"day_{weekday}"] = OpeningDayField(
                 weekday=weekday,
                 label=label,
-                initial=", ".join(
-                    f"{span.opens:%H:%M}–{span.closes:%H:%M}"
-                    for span in opening
-                    if span.weekday == weekday
-                ),
+                initial=", ".join(span.times for span in opening if span.weekday == weekday),
                 help_text=_("e.g. 09:00–13:00, 14:00–19:00; empty when closed"),
             )
         self.fields["confirm_stranded"] = forms.BooleanField(
@@ -97,15 +92,11 @@ class OpeningHoursForm(forms.Form):
             span for weekday, _label in WEEKDAYS for span in self.cleaned_data[f"day_{weekday}"]
         ]
 
-    def add_service_errors(self, error: ValidationError) -> None:
-        """Put a refused span's reason beside its weekday ("spans.3.closes" → that day)."""
-        spans = self.spans()
-        if not hasattr(error, "error_dict"):
-            self.add_error(None, error)
-            return
-        for key, messages in error.message_dict.items():
-            index = int(key.split(".")[1]) if key.startswith("spans.") else None
-            self.add_error(f"day_{spans[index].weekday}" if index is not None else None, messages)
+    def field_for(self, key: str) -> str | None:
+        """The weekday a refused span belongs to ("spans.3.closes" → that day's field)."""
+        if not key.startswith("spans."):
+            return None
+        return f"day_{self.spans()[int(key.split('.')[1])].weekday}"
 
 
 class AbsenceForm(forms.Form):

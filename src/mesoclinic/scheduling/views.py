@@ -3,6 +3,7 @@ dragging anything: every action is a link or a button, reachable by keyboard; ht
 swaps the move panel in place, and the plain page works without it."""
 
 import datetime
+from collections.abc import Callable
 
 from django import forms
 from django.contrib import messages
@@ -202,7 +203,7 @@ def opening_hours(request: AuthenticatedHttpRequest, location_id: int) -> HttpRe
                 confirm_stranded=form.cleaned_data["confirm_stranded"],
             )
         except ValidationError as error:
-            _refused(form, error)
+            _refused(form, error, field_for=form.field_for)
         else:
             messages.success(request, _("Opening hours saved; bookings follow them from now on."))
             return redirect(_settings_url(location))
@@ -285,12 +286,11 @@ def _settings_page(
     )
 
 
-def _refused(form: forms.Form, error: ValidationError) -> None:
+def _refused(
+    form: forms.Form, error: ValidationError, field_for: Callable[[str], str | None] | None = None
+) -> None:
     """Show a refusal on the form; when booked visits stand in the way, offer to confirm."""
-    if isinstance(form, OpeningHoursForm):
-        form.add_service_errors(error)
-    else:
-        add_service_errors(form, error)
+    add_service_errors(form, error, field_for=field_for)
     form.offers_confirmation = isinstance(error, StrandedVisits)  # type: ignore[attr-defined]
 
 
