@@ -194,7 +194,11 @@ def session_complete(
     """Chart the session and take its vials from stock, all at once or not at all."""
     patient = session.patient
     require_permission(user=actor, permission=Permission.SESSION_CHART, patient=patient)
-    require_permission(user=actor, permission=Permission.STOCK_USE, location=patient.location)
+    # The vials come from the stock of the visit's location, which may not be the
+    # patient's own.
+    require_permission(
+        user=actor, permission=Permission.STOCK_USE, location=session.appointment.location
+    )
     with transaction.atomic():
         locked = TreatmentSession.objects.select_for_update().get(pk=session.pk)
         plan = TreatmentPlan.objects.select_for_update().get(pk=locked.plan_id)
