@@ -127,3 +127,14 @@ def accepted_plan(practitioner, location_a):
         return plan_transition(actor=practitioner, plan=plan, status=PlanStatus.ACCEPTED)
 
     return make
+
+
+@pytest.fixture
+def api(client):
+    """`api(user, "post", "/plans/1/status", {...})`: a JSON API call as that user."""
+
+    def call(user, method, path, body=None):
+        client.force_login(user)
+        return getattr(client, method)(f"/api/v1{path}", body, content_type="application/json")
+
+    return call

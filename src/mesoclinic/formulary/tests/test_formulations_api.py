@@ -19,15 +19,6 @@ def body(*ingredients, **changes):
     }
 
 
-@pytest.fixture
-def api(client):
-    def call(user, method, path, data=None):
-        client.force_login(user)
-        return getattr(client, method)(f"/api/v1{path}", data=data, content_type="application/json")
-
-    return call
-
-
 def test_a_template_is_listed_and_retired_through_the_api(api, manager, practitioner):
     created = api(manager, "post", "/formulary/templates", body())
     assert created.status_code == 201, created.json()

@@ -1,7 +1,5 @@
 """Plans and booking over the JSON API."""
 
-import pytest
-
 from mesoclinic.assessments.tests.factories import consult
 from mesoclinic.formulary.services import formulation_prescribe
 from mesoclinic.formulary.tests.factories import composition
@@ -9,15 +7,6 @@ from mesoclinic.patients.tests.factories import register_patient
 from mesoclinic.plans.models import Protocol
 from mesoclinic.plans.services import protocol_defaults_install
 from mesoclinic.scheduling.models import OpeningHours, Room
-
-
-@pytest.fixture
-def api(client):
-    def call(user, method, path, body=None):
-        client.force_login(user)
-        return getattr(client, method)(f"/api/v1{path}", body, content_type="application/json")
-
-    return call
 
 
 def test_a_plan_is_drafted_accepted_and_its_course_booked_through_the_api(

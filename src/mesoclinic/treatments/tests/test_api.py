@@ -1,21 +1,9 @@
 """A session given through the JSON API: consent, checklist, completion, recall."""
 
-import pytest
-
 from mesoclinic.formulary.selectors import stock_on_hand
 from mesoclinic.treatments.models import TreatmentSession
 from mesoclinic.treatments.session_rules import session_rules
 from mesoclinic.treatments.tests.conftest import MONDAY
-
-
-@pytest.fixture
-def api(client):
-    def call(user, method, path, body=None):
-        client.force_login(user)
-        return getattr(client, method)(f"/api/v1{path}", body, content_type="application/json")
-
-    return call
-
 
 COMPLETION = {
     "device": "needle",
