@@ -21,6 +21,7 @@ from mesoclinic.audit.services import audit_record
 from mesoclinic.messaging.care import care_book
 from mesoclinic.messaging.channels import send_email, sms_gateway
 from mesoclinic.messaging.models import Channel, Message, MessageStatus
+from mesoclinic.patients.models import Patient
 from mesoclinic.scheduling.models import Appointment, AppointmentStatus
 
 REMINDER = "visit_reminder"
@@ -42,24 +43,15 @@ def reminders_queue() -> int:
     messages = []
     for visit in visits:
         subject, body = reminder_text(visit)
-        for channel, recipient in (
-            (Channel.EMAIL, visit.patient.email),
-            (Channel.SMS, visit.patient.phone),
-        ):
-            if recipient:
-                messages.append(
-                    Message(
-                        patient=visit.patient,
-                        appointment=visit,
-                        kind=REMINDER,
-                        occurrence=_occurrence(visit),
-                        channel=channel,
-                        recipient=recipient,
-                        due_at=now,
-                        subject=subject,
-                        body=body,
-                    )
-                )
+        messages += messages_to_patient(
+            patient=visit.patient,
+            kind=REMINDER,
+            occurrence=_occurrence(visit),
+            due_at=now,
+            subject=subject,
+            body=body,
+            appointment=visit,
+        )
     # Count only what is new, looking at these visits' reminders rather than the whole
     # log, which grows every day; the unique constraint still settles a race.
     queued = set(
@@ -70,6 +62,34 @@ def reminders_queue() -> int:
     new = [message for message in messages if (message.occurrence, message.channel) not in queued]
     Message.objects.bulk_create(new, ignore_conflicts=True)
     return len(new)
+
+
+def messages_to_patient(
+    *,
+    patient: Patient,
+    kind: str,
+    occurrence: str,
+    due_at: datetime.datetime,
+    subject: str,
+    body: str,
+    appointment: Appointment | None = None,
+) -> list[Message]:
+    """The message, unsaved, once to each address the patient gave (email and phone)."""
+    return [
+        Message(
+            patient=patient,
+            appointment=appointment,
+            kind=kind,
+            occurrence=occurrence,
+            channel=channel,
+            recipient=recipient,
+            due_at=due_at,
+            subject=subject,
+            body=body,
+        )
+        for channel, recipient in ((Channel.EMAIL, patient.email), (Channel.SMS, patient.phone))
+        if recipient
+    ]
 
 
 def reminder_text(visit: Appointment) -> tuple[str, str]:

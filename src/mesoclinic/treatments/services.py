@@ -1,8 +1,8 @@
 """Giving a session: the consent it rests on, the pre-procedure checklist, and the chart.
 
 Completing a session is one transaction: the chart, the vials taken from stock (and the
-after-opening clock of a newly opened vial), the visit marked done and the plan started.
-Either all of it is written or none of it.
+after-opening clock of a newly opened vial), the visit marked done, the plan started and
+the aftercare messages queued. Either all of it is written or none of it.
 """
 
 import datetime
@@ -24,10 +24,13 @@ from mesoclinic.formulary.composition import Composition
 from mesoclinic.formulary.models import Lot, MovementKind, OpenedVial
 from mesoclinic.formulary.selectors import formulation_check
 from mesoclinic.formulary.services import opened_vial_check_usable, stock_withdraw, vial_open
+from mesoclinic.messaging.models import Message
+from mesoclinic.messaging.services import messages_to_patient
 from mesoclinic.plans.models import PlanStatus, TreatmentPlan
 from mesoclinic.plans.services import plan_transition
 from mesoclinic.scheduling.models import Appointment, AppointmentStatus
 from mesoclinic.scheduling.services import appointment_mark
+from mesoclinic.treatments.aftercare import aftercare_messages
 from mesoclinic.treatments.models import (
     ChartAddendum,
     ChecklistAnswer,
@@ -43,6 +46,7 @@ from mesoclinic.treatments.session_rules import session_rules
 
 # A session is given only on a plan the patient has agreed to and that is not paused.
 TREATABLE_PLAN_STATUSES = (PlanStatus.ACCEPTED, PlanStatus.ACTIVE)
+AFTERCARE = "aftercare"
 
 
 @dataclass(frozen=True)
@@ -219,6 +223,7 @@ def session_complete(
         appointment_mark(actor=actor, appointment=locked.appointment, status=AppointmentStatus.DONE)
         if plan.status == PlanStatus.ACCEPTED:
             plan_transition(actor=actor, plan=plan, status=PlanStatus.ACTIVE)
+        messages = _aftercare_queue(locked)
         _audit(
             actor,
             AuditAction.UPDATE,
@@ -228,6 +233,7 @@ def session_complete(
                 "status": SessionStatus.COMPLETED,
                 "total_volume_ml": str(total),
                 "lots": [use.lot.lot_number for use in uses],
+                "aftercare_messages": len(messages),
             },
         )
     return locked
@@ -246,6 +252,26 @@ def addendum_add(*, actor: User, session: TreatmentSession, text: str) -> ChartA
         addendum.save()
         _audit(actor, AuditAction.CREATE, addendum, session.patient, {"session": session.pk})
     return addendum
+
+
+def _aftercare_queue(session: TreatmentSession) -> list[Message]:
+    """Queue the aftercare messages, in the session's transaction, for a patient who
+    agreed to be contacted; the worker sends each once when due."""
+    if not session.patient.may_contact:
+        return []
+    messages = [
+        message
+        for aftercare in aftercare_messages(session)
+        for message in messages_to_patient(
+            patient=session.patient,
+            kind=AFTERCARE,
+            occurrence=aftercare.occurrence,
+            due_at=aftercare.due_at,
+            subject=aftercare.subject,
+            body=aftercare.body,
+        )
+    ]
+    return Message.objects.bulk_create(messages)
 
 
 def _answer_details(answer: ChecklistAnswer) -> dict:

@@ -11,7 +11,8 @@ from mesoclinic.formulary.models import Lot, OpenedVial
 from mesoclinic.formulary.selectors import stock_on_hand
 from mesoclinic.formulary.services import vial_open
 from mesoclinic.patients.models import Allergy
-from mesoclinic.patients.services import medical_history_add
+from mesoclinic.messaging.models import Message
+from mesoclinic.patients.services import medical_history_add, patient_update
 from mesoclinic.plans.models import PlanStatus
 from mesoclinic.plans.services import plan_transition
 from mesoclinic.scheduling.models import AppointmentStatus
@@ -56,6 +57,7 @@ def assert_nothing_written(session, lots, location):
     assert not OpenedVial.objects.exists()
     assert stock_on_hand(location=location, lot=lots["S1"]) == 5
     assert stock_on_hand(location=location, lot=lots["M1"]) == 3
+    assert not Message.objects.exists()
 
 
 def test_a_session_is_charted_and_its_vials_leave_stock_in_one_step(
@@ -83,7 +85,39 @@ def test_a_session_is_charted_and_its_vials_leave_stock_in_one_step(
     event = AuditEvent.objects.get(
         object_type="treatments.treatmentsession", action=AuditAction.UPDATE
     )
-    assert event.details == {"status": "completed", "total_volume_ml": "2.50", "lots": ["S1", "M1"]}
+    assert event.details == {
+        "status": "completed",
+        "total_volume_ml": "2.50",
+        "lots": ["S1", "M1"],
+        "aftercare_messages": 0,  # the patient has not agreed to be contacted
+    }
+    assert not Message.objects.exists()
+
+
+def test_completing_a_session_queues_the_aftercare_messages(
+    practitioner, session, lots, after_the_session
+):
+    """Given a patient who agreed to be contacted by email and text message."""
+    patient_update(
+        actor=practitioner,
+        patient=session.patient,
+        fields={"may_contact": True, "email": "pat@example.org", "phone": "+905321112233"},
+    )
+    session.patient.refresh_from_db()
+    answer_checklist(practitioner, session)
+
+    complete(practitioner, session, lots)
+
+    messages = list(Message.objects.filter(kind="aftercare", channel="email"))
+    assert [(message.due_at, message.subject) for message in messages] == [
+        (at(MONDAY, "12:35"), "Your aftercare"),  # 2 h after the session ended at 10:35
+        (at("2026-11-24", "10:35"), "How are you after your session?"),
+    ]
+    assert "you may wash it again from Tuesday 24 November at 10:35" in messages[0].body
+    assert "No sauna, steam room or swimming pool until Thursday 26 November" in messages[0].body
+    assert "Call us or come back at once if you notice spreading redness" in messages[1].body
+    assert Message.objects.filter(kind="aftercare", channel="sms").count() == 2
+    assert not Message.objects.filter(kind="aftercare", status="sent").exists()
 
 
 def test_an_opened_vial_still_usable_serves_the_next_session(
@@ -241,23 +275,28 @@ def test_no_session_is_given_on_a_plan_on_hold(
     assert_nothing_written(session, lots, location_a)
 
 
-def test_a_failure_midway_leaves_nothing_half_written(
+def test_a_failure_at_the_last_step_leaves_nothing_half_written(
     practitioner, session, lots, location_a, after_the_session, monkeypatch
 ):
-    """The server stops after the stock and the chart are written, before the visit is
-    marked done: the whole completion is rolled back."""
+    """The server stops after the stock, the chart and the visit are written, while the
+    aftercare is queued: the whole completion is rolled back."""
+    patient_update(actor=practitioner, patient=session.patient, fields={"may_contact": True})
+    session.patient.refresh_from_db()
     answer_checklist(practitioner, session)
 
-    def power_cut(**kwargs):
+    def power_cut(session):
         raise RuntimeError("the server stopped")
 
-    monkeypatch.setattr(services, "appointment_mark", power_cut)
+    monkeypatch.setattr(services, "aftercare_messages", power_cut)
     with pytest.raises(RuntimeError):
         complete(practitioner, session, lots)
 
     assert_nothing_written(session, lots, location_a)
     assert not AuditEvent.objects.filter(
         object_type="formulary.stockmovement", details__kind="used"
+    ).exists()
+    assert not AuditEvent.objects.filter(
+        object_type="scheduling.appointment", action=AuditAction.UPDATE
     ).exists()
 
 
