@@ -65,6 +65,10 @@ def plan_detail(request: AuthenticatedHttpRequest, plan_id: int) -> HttpResponse
             "patient": plan.patient,
             "sessions": sessions,
             "preferences": _preferences(plan),
+            "may_chart": has_permission(
+                user=user, permission=Permission.SESSION_CHART, patient=plan.patient
+            ),
+            "today": clock.today(),
             "may_see_clinical": has_permission(
                 user=user, permission=Permission.MEDICAL_HISTORY_VIEW, patient=plan.patient
             ),

@@ -82,7 +82,9 @@ def plan_sessions(*, user: User, plan: TreatmentPlan) -> list[SessionRow]:
     booked) and its visits; one query, audited as a read of the patient's calendar."""
     require_permission(user=user, permission=Permission.PATIENT_VIEW, patient=plan.patient)
     visits = list(
-        plan.appointments.select_related("practitioner", "room").order_by("session_number", "id")
+        plan.appointments.select_related("practitioner", "room", "treatment").order_by(
+            "session_number", "id"
+        )
     )
     held = {v.session_number: v for v in visits if v.status in HOLDING_STATUSES}
     rows = []

@@ -6,11 +6,13 @@ from dataclasses import dataclass
 
 from django.shortcuts import get_object_or_404
 
+from mesoclinic import clock
 from mesoclinic.accounts.models import User
 from mesoclinic.accounts.permissions import Permission, require_permission
 from mesoclinic.audit.models import AuditAction
 from mesoclinic.audit.services import audit_record
-from mesoclinic.formulary.models import Lot
+from mesoclinic.formulary.models import Lot, OpenedVial
+from mesoclinic.formulary.selectors import stock_levels
 from mesoclinic.treatments.models import (
     ChecklistAnswer,
     TreatmentConsent,
@@ -73,14 +75,21 @@ def checklist_state(*, session: TreatmentSession) -> ChecklistState:
     )
 
 
-def session_get_for_user(*, user: User, session_id: int) -> TreatmentSession:
+def session_get_for_user(
+    *, user: User, session_id: int, permission: Permission = Permission.SESSION_CHART
+) -> TreatmentSession:
+    """A session the user may chart, or with `permission=PATIENT_VIEW`, read as its
+    aftercare (the patient themself, reception)."""
     session = get_object_or_404(
         TreatmentSession.objects.select_related(
-            "patient__location", "plan__formulation", "appointment__location", "practitioner"
+            "patient__location",
+            "plan__formulation",
+            "appointment__location",
+            "practitioner",
         ),
         pk=session_id,
     )
-    require_permission(user=user, permission=Permission.SESSION_CHART, patient=session.patient)
+    require_permission(user=user, permission=permission, patient=session.patient)
     audit_record(
         actor=user,
         action=AuditAction.READ,
@@ -90,6 +99,40 @@ def session_get_for_user(*, user: User, session_id: int) -> TreatmentSession:
         location_id=session.patient.location_id,
     )
     return session
+
+
+@dataclass(frozen=True)
+class VialChoice:
+    """A vial the practitioner may pick: a sealed vial of a lot in stock, or a multi-dose
+    vial already opened and still usable."""
+
+    lot: Lot
+    opened_vial: OpenedVial | None
+    on_hand: int
+
+    @property
+    def key(self) -> str:
+        return f"opened:{self.opened_vial.pk}" if self.opened_vial else f"lot:{self.lot.pk}"
+
+
+def vial_choices(*, user: User, session: TreatmentSession) -> list[VialChoice]:
+    """What can be used at the visit's location now: opened vials first, then sealed
+    lots, soonest expiry first. Expired lots and vials past their limit are left out;
+    completing the session checks again."""
+    location = session.appointment.location
+    now = clock.now()
+    opened = OpenedVial.objects.filter(
+        location=location,
+        is_finished=False,
+        usable_until__gte=now,
+        lot__expiry_date__gte=clock.today(),
+    ).select_related("lot__product")
+    sealed = [
+        VialChoice(line.lot, None, line.on_hand)
+        for line in stock_levels(user=user, location=location)
+        if not line.lot.is_expired_on(clock.today())
+    ]
+    return [VialChoice(vial.lot, vial, 0) for vial in opened] + sealed
 
 
 @dataclass(frozen=True)

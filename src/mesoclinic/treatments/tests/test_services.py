@@ -10,8 +10,8 @@ from mesoclinic.audit.models import AuditAction, AuditEvent
 from mesoclinic.formulary.models import Lot, OpenedVial
 from mesoclinic.formulary.selectors import stock_on_hand
 from mesoclinic.formulary.services import vial_open
-from mesoclinic.patients.models import Allergy
 from mesoclinic.messaging.models import Message
+from mesoclinic.patients.models import Allergy
 from mesoclinic.patients.services import medical_history_add, patient_update
 from mesoclinic.plans.models import PlanStatus
 from mesoclinic.plans.services import plan_transition
