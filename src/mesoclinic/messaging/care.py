@@ -90,8 +90,7 @@ def _items(document: dict, section: str, *, origin: str) -> tuple[CareItem, ...]
 
 
 def _precare(raw: object, *, where: str) -> CareItem:
-    _require_keys(raw, PRECARE_KEYS, where=where)
-    return _common(raw, where=where)
+    return _common(_require_keys(raw, PRECARE_KEYS, where=where), where=where)
 
 
 def _aftercare(raw: object, where: str) -> CareItem:

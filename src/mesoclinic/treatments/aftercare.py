@@ -41,10 +41,12 @@ class AftercareMessage:
 
 
 def aftercare_sheet(session: TreatmentSession) -> AftercareSheet:
-    items = _items(session)
+    ended_at, practitioner = _end_of(session), session.practitioner
+    if practitioner is None:
+        raise ValueError("A completed session names its practitioner.")
     lines: dict[str, list[str]] = defaultdict(list)
-    for item in items:
-        lines[item.section].append(item.text_after(session.ended_at))
+    for item in _items(session):
+        lines[item.section].append(item.text_after(ended_at))
     visit = session.appointment
     return AftercareSheet(
         patient_name=session.patient.full_name,
@@ -52,8 +54,8 @@ def aftercare_sheet(session: TreatmentSession) -> AftercareSheet:
         phone=visit.location.phone,
         session_number=visit.session_number,
         session_count=session.plan.session_count,
-        ended_at=timezone.localtime(session.ended_at),
-        practitioner=session.practitioner.get_full_name() or session.practitioner.username,
+        ended_at=timezone.localtime(ended_at),
+        practitioner=practitioner.get_full_name() or practitioner.username,
         sections=[
             (SECTION_TITLES[name], lines[name]) for name in AftercareSection.ALL if lines[name]
         ],
@@ -63,6 +65,7 @@ def aftercare_sheet(session: TreatmentSession) -> AftercareSheet:
 
 def aftercare_messages(session: TreatmentSession) -> list[AftercareMessage]:
     """One message for each delay the care file names, with the items sent then."""
+    ended_at = _end_of(session)
     by_delay: dict[int, list[CareItem]] = defaultdict(list)
     for item in _items(session):
         if item.message_after_hours is not None:
@@ -72,17 +75,23 @@ def aftercare_messages(session: TreatmentSession) -> list[AftercareMessage]:
     messages = []
     for hours, items in sorted(by_delay.items()):
         lines = [f"Dear {session.patient.given_name},", "", "After your session:"]
-        lines += [f"- {item.text_after(session.ended_at)}" for item in items]
+        lines += [f"- {item.text_after(ended_at)}" for item in items]
         lines += ["", f"{call} with any question."]
         messages.append(
             AftercareMessage(
-                due_at=session.ended_at + datetime.timedelta(hours=hours),
+                due_at=ended_at + datetime.timedelta(hours=hours),
                 subject="Your aftercare" if hours < 24 else "How are you after your session?",
                 body="\n".join(lines),
                 occurrence=f"session {session.pk} +{hours}h",
             )
         )
     return messages
+
+
+def _end_of(session: TreatmentSession) -> datetime.datetime:
+    if session.ended_at is None:
+        raise ValueError("Aftercare follows a charted session.")
+    return session.ended_at
 
 
 def _items(session: TreatmentSession) -> list[CareItem]:

@@ -3,6 +3,7 @@ volume per zone and the vials used."""
 
 import datetime
 from decimal import Decimal
+from typing import cast
 
 from django import forms
 from django.utils import timezone
@@ -94,7 +95,8 @@ class ChartForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.session = session
         self.choices = {choice.key: choice for choice in choices}
-        self.fields["vials"].choices = [(choice.key, _vial_label(choice)) for choice in choices]
+        vials = cast(forms.MultipleChoiceField, self.fields["vials"])
+        vials.choices = [(choice.key, _vial_label(choice)) for choice in choices]
         self.is_scalp = session.plan.formulation.indication == Indication.HAIR_LOSS
         if self.is_scalp:
             for zone in ScalpZone:
@@ -146,7 +148,9 @@ class ChartForm(forms.Form):
                     params={"number": number},
                 ) from None
             if not name.strip():
-                raise forms.ValidationError(_("Line %(number)s names no area."), {"number": number})
+                raise forms.ValidationError(
+                    _("Line %(number)s names no area."), params={"number": number}
+                )
         return volumes
 
     def clean_scanned(self) -> list[Lot]:
