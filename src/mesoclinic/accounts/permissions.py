@@ -35,6 +35,10 @@ class Permission(StrEnum):
     CALENDAR_FEED = "calendar.feed"  # one's own visits in one's calendar app
     CALENDAR_SETTINGS_EDIT = "calendar.settings.edit"  # rooms, opening hours, absences
     SESSION_CHART = "session.chart"  # the pre-procedure checklist and the session's chart
+    ADVERSE_EVENT_REPORT = "adverse_event.report"  # report and follow up an adverse event
+    ADVERSE_EVENT_FOLLOW_UP = "adverse_event.follow_up"  # outcome and action after a call
+    ADVERSE_EVENT_CLEAR = "adverse_event.clear"  # a clinician lets a held plan resume
+    SAFETY_REPORT = "safety.report"  # the clinic's adverse events in figures
 
 
 ROLE_PERMISSIONS: dict[str, frozenset[Permission]] = {
@@ -52,6 +56,9 @@ ROLE_PERMISSIONS: dict[str, frozenset[Permission]] = {
             Permission.APPOINTMENT_BOOK,
             Permission.CALENDAR_FEED,
             Permission.SESSION_CHART,
+            Permission.ADVERSE_EVENT_REPORT,
+            Permission.ADVERSE_EVENT_FOLLOW_UP,
+            Permission.ADVERSE_EVENT_CLEAR,
         }
     ),
     # Reception registers patients and keeps contact details; clinical history is not theirs.
@@ -81,10 +88,18 @@ ROLE_PERMISSIONS: dict[str, frozenset[Permission]] = {
             Permission.APPOINTMENT_BOOK,
             Permission.CALENDAR_SETTINGS_EDIT,
             Permission.SESSION_CHART,
+            Permission.ADVERSE_EVENT_REPORT,
+            Permission.ADVERSE_EVENT_FOLLOW_UP,
+            Permission.SAFETY_REPORT,
         }
     ),
     Role.PATIENT: frozenset(
-        {Permission.PATIENT_VIEW, Permission.MEDICAL_HISTORY_VIEW, Permission.CALENDAR_FEED}
+        {
+            Permission.PATIENT_VIEW,
+            Permission.MEDICAL_HISTORY_VIEW,
+            Permission.CALENDAR_FEED,
+            Permission.ADVERSE_EVENT_REPORT,  # what they notice at home, from the portal
+        }
     ),
 }
 

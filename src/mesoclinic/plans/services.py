@@ -156,6 +156,22 @@ def plan_transition(
 ) -> TreatmentPlan:
     """Move a plan to another status, if that move is allowed; audited with the reason."""
     require_permission(user=actor, permission=Permission.PLAN_EDIT, patient=plan.patient)
+    return _move(actor=actor, plan=plan, status=status, reason=reason)
+
+
+def plan_safety_hold(*, actor: User, plan: TreatmentPlan, reason: str) -> TreatmentPlan:
+    """Put an active plan on hold after a serious adverse event (clinical.md §9). This is
+    the safety rule rather than a clinical choice, so it follows from any report the
+    reporter may make, the patient's own from the portal too. A plan not active is left
+    as it is: no session is given on it anyway."""
+    with transaction.atomic():
+        locked = TreatmentPlan.objects.select_for_update().get(pk=plan.pk)
+        if locked.status != PlanStatus.ACTIVE:
+            return locked
+        return _move(actor=actor, plan=locked, status=PlanStatus.ON_HOLD, reason=reason)
+
+
+def _move(*, actor: User, plan: TreatmentPlan, status: str, reason: str) -> TreatmentPlan:
     with transaction.atomic():
         locked = TreatmentPlan.objects.select_for_update().get(pk=plan.pk)
         if not locked.can_become(status):
@@ -171,6 +187,10 @@ def plan_transition(
             )
         if status in STATUSES_NEEDING_A_REASON and not reason.strip():
             raise ValidationError({"reason": ["Say why."]})
+        if status == PlanStatus.ACTIVE and _held_by_an_adverse_event(locked):
+            raise ValidationError(
+                {"status": ["An adverse event holds this plan until a clinician clears it."]}
+            )
         if status in {PlanStatus.ACCEPTED, PlanStatus.ACTIVE}:
             _require_treatable(locked)
         updated, _changes = audited_update(
@@ -182,6 +202,11 @@ def plan_transition(
             details={"reason": reason.strip()} if reason.strip() else None,
         )
     return updated
+
+
+def _held_by_an_adverse_event(plan: TreatmentPlan) -> bool:
+    # Read through the reverse relation: safety builds on plans, not the other way round.
+    return plan.adverse_events.filter(holds_plan=True, cleared_at__isnull=True).exists()
 
 
 def _require_treatable(plan: TreatmentPlan) -> None:

@@ -36,6 +36,7 @@ INSTALLED_APPS = [
     "mesoclinic.scheduling",
     "mesoclinic.messaging",
     "mesoclinic.treatments",
+    "mesoclinic.safety",
     "mesoclinic.interop",
     "mesoclinic.portal",
     "mesoclinic.dashboard",
