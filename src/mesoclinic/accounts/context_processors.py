@@ -28,6 +28,7 @@ NAVIGATION = [
     NavItem(_("Rooms and hours"), "scheduling:settings", Permission.CALENDAR_SETTINGS_EDIT),
     NavItem(_("Stock"), "formulary:stock", Permission.STOCK_USE),
     NavItem(_("Formulations"), "formulary:templates", Permission.FORMULATION_PRESCRIBE),
+    NavItem(_("Safety"), "safety:report", Permission.SAFETY_REPORT),
     NavItem(_("Audit log"), "audit:list", Permission.AUDIT_VIEW),
     NavItem(_("Screening policies"), "screening:policies", Permission.CLINIC_SETTINGS_EDIT),
 ]

@@ -17,6 +17,7 @@ from mesoclinic.formulary.api import patient_router as formulations_router
 from mesoclinic.formulary.api import router as formulary_router
 from mesoclinic.patients.api import router as patients_router
 from mesoclinic.plans.api import router as plans_router
+from mesoclinic.safety.api import router as safety_router
 from mesoclinic.scheduling.api import router as booking_router
 from mesoclinic.screening.api import router as screening_router
 from mesoclinic.screening.case import CaseError
@@ -42,6 +43,7 @@ api.add_router("/", formulations_router)
 api.add_router("/", plans_router)
 api.add_router("/", booking_router)
 api.add_router("/", sessions_router)
+api.add_router("/", safety_router)
 
 
 @api.exception_handler(ValidationError)

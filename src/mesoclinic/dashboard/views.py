@@ -12,6 +12,7 @@ from mesoclinic.dashboard.selectors import (
 )
 from mesoclinic.formulary.selectors import stock_warnings_for_manager
 from mesoclinic.patients.selectors import patient_list, patients_visible_to
+from mesoclinic.safety.selectors import unseen_alerts
 from mesoclinic.web import AuthenticatedHttpRequest
 
 RECENT_COUNT = 8
@@ -25,6 +26,7 @@ def home(request: AuthenticatedHttpRequest) -> HttpResponse:
     if user.role == Role.PATIENT:
         context["own_patient"] = patients_visible_to(user).first()
         return render(request, "dashboard/patient.html", context)
+    context["safety_alerts"] = list(unseen_alerts(user=user)[:RECENT_COUNT])
     context["locations"] = location_figures(user=user)
     context["recent"] = patient_list(user=user, ordering="newest", limit=RECENT_COUNT).patients
     context["contact_requests"] = open_contact_requests(user=user, limit=RECENT_COUNT)

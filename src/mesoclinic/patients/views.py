@@ -13,6 +13,7 @@ from mesoclinic.patients.forms import AllergyForm, ConditionForm, MedicationForm
 from mesoclinic.patients.icd10 import icd10_catalog
 from mesoclinic.patients.models import Allergy, Condition, Medication
 from mesoclinic.plans.selectors import plans_for_patient
+from mesoclinic.safety.selectors import adverse_events_for_patient
 from mesoclinic.web import AuthenticatedHttpRequest, is_htmx_partial
 
 HISTORY_KINDS = {
@@ -152,6 +153,14 @@ def _detail_context(record: selectors.PatientRecord, user=None) -> dict:
         "plans": plans_for_patient(user=user, patient=record.patient)
         if user is not None and record.medical_history is not None
         else [],
+        "adverse_events": adverse_events_for_patient(user=user, patient=record.patient)
+        if user is not None and record.medical_history is not None
+        else [],
+        "may_report_event": user is not None
+        and user.is_clinic_staff
+        and has_permission(
+            user=user, permission=Permission.ADVERSE_EVENT_REPORT, patient=record.patient
+        ),
         "may_plan": user is not None
         and has_permission(user=user, permission=Permission.PLAN_EDIT, patient=record.patient),
         "may_prescribe": user is not None

@@ -4,6 +4,7 @@ alerts waiting for a user, and the clinic's safety report."""
 import datetime
 from collections import Counter
 from dataclasses import dataclass
+from typing import Any
 
 from django.db.models import Count, F, Q, QuerySet
 from django.db.models.functions import Coalesce
@@ -148,17 +149,15 @@ def safety_report(
         sessions=total,
         events=len(rows),
         holds=sum(row["holds_plan"] for row in rows),
-        by_type=[
-            RateLine(labels.get(kind, kind), count, total) for kind, count in types.most_common()
-        ],
+        by_type=[RateLine(labels.get(kind, kind), count, total) for kind, count in _ranked(types)],
         by_grade=[RateLine(f"Grade {grade}", grades[grade], total) for grade in GRADES],
         by_formulation=[
             RateLine(name, count, sessions_by_formulation.get(name))
-            for name, count in formulations.most_common()
+            for name, count in _ranked(formulations)
         ],
         by_lot=[
             RateLine(f"{product} · lot {lot}", count, lot_sessions.get((lot, product)))
-            for (lot, product), count in lot_events.most_common()
+            for (lot, product), count in _ranked(lot_events)
         ],
     )
     audit_record(
@@ -175,3 +174,8 @@ def _formulation_name() -> Coalesce:
     """A patient's cocktail counts under the template it was made from, if any: the
     clinic compares its cocktails, not each patient's copy."""
     return Coalesce(F("plan__formulation__template__name"), F("plan__formulation__name"))
+
+
+def _ranked(counts: Counter) -> list[tuple[Any, int]]:
+    """Most frequent first; ties by name, so the report reads the same every time."""
+    return sorted(counts.items(), key=lambda item: (-item[1], str(item[0])))

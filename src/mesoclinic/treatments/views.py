@@ -11,7 +11,7 @@ from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from mesoclinic.accounts.permissions import Permission
+from mesoclinic.accounts.permissions import Permission, has_permission
 from mesoclinic.scheduling.selectors import visit_get_for_user
 from mesoclinic.treatments import selectors, services
 from mesoclinic.treatments.aftercare import aftercare_sheet
@@ -153,6 +153,11 @@ def _completed_page(
             "vials": session.vials.select_related("lot__product", "opened_vial"),
             "addenda": session.addenda.select_related("author"),
             "addendum_form": form,
+            "may_report": has_permission(
+                user=request.user,
+                permission=Permission.ADVERSE_EVENT_REPORT,
+                patient=session.patient,
+            ),
         },
         status=400 if form.errors else 200,
     )
