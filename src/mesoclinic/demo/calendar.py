@@ -97,9 +97,9 @@ def demo_plans_and_visits(
     protocols: dict[str, Protocol],
     calendar: DemoCalendar,
     location_of: dict[int, int],  # patient id -> location id
-) -> tuple[int, int]:
+) -> tuple[list[TreatmentPlan], list[Appointment]]:
     """Plans for most formulations that allow treatment, each course laid from a week or
-    two after its consultation. Returns (plans, visits)."""
+    two after its consultation, saved; returns them."""
     plans = []
     for formulation, screening in formulations:
         codes = PROTOCOLS_BY_MODALITY.get(formulation.modality)
@@ -131,7 +131,7 @@ def demo_plans_and_visits(
             visits += _lay_visits(rng, plan, calendar, location_id)
     TreatmentPlan.objects.bulk_create(plans)
     Appointment.objects.bulk_create(visits)  # each visit's plan has its id by now
-    return len(plans), len(visits)
+    return plans, visits
 
 
 def _lay_visits(

@@ -27,6 +27,8 @@ from mesoclinic.demo.formulary import (
     seed_templates,
     template_compositions,
 )
+from mesoclinic.demo.sessions import SESSION_COUNTS, SESSION_PRODUCT, demo_sessions
+from mesoclinic.formulary.models import Product
 from mesoclinic.patients.icd10 import icd10_title
 from mesoclinic.patients.models import Allergy, Condition, Medication, Patient
 from mesoclinic.patients.services import patient_login_link
@@ -100,6 +102,9 @@ class SeedSummary:
     products: int
     lots: int
     stock_movements: int
+    sessions: int
+    adverse_events: int
+    aftercare_messages: int
     logins: list[DemoLogin]
 
 
@@ -131,6 +136,7 @@ def seed_clinic(
         compositions = template_compositions(seed_templates(group, manager))
         protocols = {p.code: p for p in protocol_defaults_install(group=group)}
         seed_rooms_and_hours(locations)
+        session_product = Product.objects.get(brand_name=SESSION_PRODUCT)
     counts.update(
         patients=0,
         conditions=0,
@@ -140,6 +146,7 @@ def seed_clinic(
         formulations=0,
         plans=0,
         visits=0,
+        **dict.fromkeys(SESSION_COUNTS, 0),
     )
     calendar = DemoCalendar.load(locations, clock.today())
     practitioners = _practitioners_by_location(locations)
@@ -148,8 +155,14 @@ def seed_clinic(
             saved, screened = _save_batch(batch)
             formulations = demo_formulations(rng, screened, compositions, group.pk)
             saved["formulations"] = len(formulations)
-            saved["plans"], saved["visits"] = demo_plans_and_visits(
+            plans, visits = demo_plans_and_visits(
                 rng, formulations, protocols, calendar, _locations_of(screened)
+            )
+            saved["plans"], saved["visits"] = len(plans), len(visits)
+            saved.update(
+                demo_sessions(
+                    rng, plans, visits, session_product, clock.now(), receiver_id=manager.pk
+                )
             )
         for name, rows in saved.items():
             counts[name] += rows

@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from mesoclinic.formulary.models import Lot
 from mesoclinic.patients.models import Patient
 from mesoclinic.plans.models import TreatmentPlan
+from mesoclinic.safety.event_types import event_catalog
 from mesoclinic.treatments.models import TreatmentSession
 
 
@@ -89,6 +90,11 @@ class AdverseEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.event_type} grade {self.grade} ({self.patient})"
+
+    @property
+    def type_label(self) -> str:
+        kind = event_catalog().get(self.event_type)
+        return kind.label if kind is not None else self.event_type
 
     @property
     def is_holding(self) -> bool:

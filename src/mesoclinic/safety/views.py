@@ -13,7 +13,6 @@ from mesoclinic.accounts.permissions import Permission, has_permission
 from mesoclinic.patients.models import Patient
 from mesoclinic.patients.selectors import patient_get_for_user, patients_visible_to
 from mesoclinic.safety import selectors, services
-from mesoclinic.safety.event_types import event_catalog
 from mesoclinic.safety.forms import (
     ClearForm,
     EventForm,
@@ -190,7 +189,6 @@ def _event_page(request, event, *, follow_up_form=None, clear_form=None) -> Http
         {
             "event": event,
             "patient": event.patient,
-            "type_label": dict(event_catalog().choices()).get(event.event_type),
             "follow_up_form": (follow_up_form or FollowUpForm(initial=follow_up_initial))
             if may_follow_up
             else None,

@@ -71,6 +71,6 @@ def test_the_api_serves_the_log_to_managers_filtered_by_patient(client, manager,
     response = client.get(f"/api/v1/audit?patient_id={patient_a.pk}")
     assert response.status_code == 200
     actions = [event["action"] for event in response.json()]
-    # The record page lists consultations and formulations too.
-    assert actions == ["list", "list", "read", "create"]
-    assert response.json()[3]["changes"]["given_name"] == [None, "Ayşe"]
+    # The record page lists consultations, formulations and adverse events too.
+    assert actions == ["list", "list", "list", "read", "create"]
+    assert response.json()[4]["changes"]["given_name"] == [None, "Ayşe"]

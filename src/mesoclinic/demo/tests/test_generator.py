@@ -133,3 +133,28 @@ def test_demo_courses_keep_their_windows_and_the_calendar_rules(db, clinic_now):
         visit.starts_at, visit.ends_at, visit.practitioner_id, visit.room_id
     )
     assert [p for p in problems if "past" not in p] == []  # open, free, a working day
+
+
+def test_demo_sessions_carry_a_chart_a_traceable_vial_and_mostly_mild_events(db, clinic_now):
+    from django.db.models import Sum
+
+    from mesoclinic.formulary.models import StockMovement
+    from mesoclinic.safety.models import AdverseEvent
+    from mesoclinic.scheduling.models import Appointment
+    from mesoclinic.treatments.models import TreatmentSession, VialUse
+
+    clinic_now("2026-11-22T08:00")
+    summary = seed_clinic(patient_count=400, seed=5)
+
+    assert summary.sessions == Appointment.objects.filter(status="done").count() > 100
+    assert VialUse.objects.count() == summary.sessions  # one vial each, from a lot
+    assert not TreatmentSession.objects.filter(status="preparing").exists()
+    session = TreatmentSession.objects.first()
+    assert session.total_volume_ml <= session.plan.formulation.volume_ml_per_session
+    assert session.checklist_answers.count() >= 5
+    # every session's lot was delivered to its location first: no stock below zero
+    ledger = StockMovement.objects.values("location", "lot").annotate(on_hand=Sum("quantity"))
+    assert min(row["on_hand"] for row in ledger) >= 0
+    rate = summary.adverse_events / summary.sessions
+    assert 0.03 < rate < 0.2
+    assert AdverseEvent.objects.filter(grade=1).count() > summary.adverse_events * 0.8

@@ -152,8 +152,9 @@ def test_list_and_record_pages_cost_constant_queries(
     client.force_login(practitioner)
     with django_assert_max_num_queries(8):
         assert client.get("/patients/").status_code == 200
-    # session, user, locations, patient, history ×3, consultations ×2, formulations ×2, audit ×3
-    with django_assert_max_num_queries(15):
+    # session, user, locations, patient, history ×3, consultations ×2, formulations ×2,
+    # adverse events, audit ×4
+    with django_assert_max_num_queries(17):
         assert client.get(f"/patients/{Patient.objects.first().pk}/").status_code == 200
     with django_assert_max_num_queries(12):
         assert client.get("/").status_code == 200

@@ -54,7 +54,7 @@ def test_an_abscess_reported_from_the_session_holds_the_plan_and_alerts_the_mana
     client.force_login(manager)
     dashboard = client.get(reverse("dashboard:home"))
     assert "Safety alerts" in dashboard.text
-    assert "abscess, grade 3" in dashboard.text
+    assert "Abscess, grade 3" in dashboard.text
     alert = SafetyAlert.objects.get(recipient=manager)
     client.post(reverse("safety:alert_seen", args=[alert.pk]))
     assert "Safety alerts" not in client.get(reverse("dashboard:home")).text

@@ -1,0 +1,288 @@
+"""Demo sessions: every visit already done gets the clinical record a real one has, the
+consent, the checklist, the chart with a vial from a lot of that month, its aftercare
+messages, and now and then an adverse event, mostly mild (clinical.md §9). Written with
+bulk inserts, so the same code feeds the benchmarks at a million sessions."""
+
+import datetime
+import random
+from collections import Counter
+from decimal import Decimal
+
+from mesoclinic.formulary.models import Lot, MovementKind, Product, StockMovement
+from mesoclinic.messaging.models import Message, MessageStatus
+from mesoclinic.messaging.services import messages_to_patient
+from mesoclinic.plans.models import PlanStatus, TreatmentPlan
+from mesoclinic.safety.models import AdverseEvent, Outcome, ReportedVia, SafetyAlert
+from mesoclinic.scheduling.models import Appointment, AppointmentStatus
+from mesoclinic.treatments.aftercare import aftercare_messages
+from mesoclinic.treatments.models import (
+    ChecklistAnswer,
+    SessionStatus,
+    TreatmentConsent,
+    TreatmentSession,
+    VialUse,
+)
+from mesoclinic.treatments.services import AFTERCARE
+from mesoclinic.treatments.session_rules import session_rules
+
+SESSION_PRODUCT = "Capillary Vital Complex"  # a single-dose vial per session
+SESSION_COUNTS = ("sessions", "adverse_events", "aftercare_messages")
+# Mild events after about one session in twelve; a serious one (grade 3, an infection or
+# an allergy) after about one in four hundred.
+MILD_EVENTS = [("erythema", 1), ("injection_pain", 1), ("bruising", 1), ("headache", 1)]
+MILD_EVENT_RATE = 1 / 12
+SERIOUS_EVENTS = [("allergic_reaction", 2), ("other_infection", 2), ("abscess", 3)]
+SERIOUS_EVENT_RATE = 1 / 400
+RECENT_DAYS = 14  # serious events this recent still hold their plan; older were cleared
+MESSAGE_DAYS = 7  # sessions this recent get their aftercare messages
+
+
+def demo_sessions(
+    rng: random.Random,
+    plans: list[TreatmentPlan],
+    visits: list[Appointment],
+    product: Product,
+    now: datetime.datetime,
+    *,
+    receiver_id: int,  # the manager who signs for the deliveries
+) -> dict[str, int]:
+    done = [
+        (visit, visit.plan)
+        for visit in visits
+        if visit.status == AppointmentStatus.DONE and visit.plan is not None
+    ]
+    plan_of = {plan.pk: plan for plan in plans}
+    TreatmentConsent.objects.bulk_create(
+        TreatmentConsent(
+            plan=plan,
+            patient_id=plan.patient_id,
+            signed_by_name=f"Patient {plan.patient_id}",
+            signed_at=plan.created_at,
+            recorded_by_id=plan.created_by_id,
+        )
+        for plan in {plan.pk: plan for _visit, plan in done}.values()
+    )
+    sessions = TreatmentSession.objects.bulk_create(
+        _session(rng, visit, plan) for visit, plan in done
+    )
+    ChecklistAnswer.objects.bulk_create(
+        answer for session in sessions for answer in _checklist(session)
+    )
+    lots, movements = _lots_and_movements(sessions, product, receiver_id)
+    uses = [
+        VialUse(session=session, lot=lots[_month(session)], stock_movement=movement)
+        for session, movement in zip(sessions, movements, strict=True)
+    ]
+    VialUse.objects.bulk_create(uses)
+    events = _adverse_events(rng, sessions, uses, plan_of, now)
+    messages = _aftercare(sessions, now)
+    return {
+        "sessions": len(sessions),
+        "adverse_events": len(events),
+        "aftercare_messages": len(messages),
+        "stock_movements": len(movements) + len(lots),
+    }
+
+
+def _session(rng: random.Random, visit: Appointment, plan: TreatmentPlan) -> TreatmentSession:
+    volume = plan.formulation.volume_ml_per_session
+    zones = plan.target_zones or ["vertex"]
+    share = (volume / len(zones)).quantize(Decimal("0.1"))
+    started = visit.starts_at + datetime.timedelta(minutes=5)
+    ended = started + datetime.timedelta(minutes=rng.randint(15, 25))
+    is_gun = rng.random() < 0.25
+    return TreatmentSession(
+        appointment=visit,
+        plan=plan,
+        patient_id=visit.patient_id,
+        status=SessionStatus.COMPLETED,
+        device="gun" if is_gun else "needle",
+        needle_gauge=None if is_gun else rng.choice([30, 32]),
+        needle_length_mm=None if is_gun else Decimal("4"),
+        technique=rng.choice(["nappage", "point_by_point"]),
+        depth_mm=Decimal(rng.choice(["1.0", "1.5", "2.0"])),
+        zone_volumes={zone: str(share) for zone in zones},
+        total_volume_ml=share * len(zones),
+        started_at=started,
+        ended_at=ended,
+        practitioner_id=visit.practitioner_id,
+        completed_at=ended,
+        created_at=visit.starts_at,
+    )
+
+
+def _checklist(session: TreatmentSession) -> list[ChecklistAnswer]:
+    modality = session.plan.formulation.modality
+    started = session.started_at or session.created_at
+    return [
+        ChecklistAnswer(
+            session=session,
+            item=item.id,
+            is_yes=None if item.kind == "time" else True,
+            done_at=started - datetime.timedelta(minutes=40) if item.kind == "time" else None,
+            recorded_by_id=_practitioner(session),
+            recorded_at=started,
+        )
+        for item in session_rules().checklist_for(modality)
+        if item.kind != "consent"
+    ]
+
+
+def _practitioner(session: TreatmentSession) -> int:
+    return session.appointment.practitioner_id
+
+
+def _ended(session: TreatmentSession) -> datetime.datetime:
+    return session.ended_at or session.appointment.ends_at
+
+
+def _month(session: TreatmentSession) -> datetime.date:
+    return (session.started_at or session.created_at).date().replace(day=1)
+
+
+def _lots_and_movements(
+    sessions: list[TreatmentSession], product: Product, receiver_id: int
+) -> tuple[dict[datetime.date, Lot], list[StockMovement]]:
+    """A lot of the product for each month with sessions, delivered on the 1st to each
+    location that uses it, and one vial used per session: the ledger adds up."""
+    months = sorted({_month(session) for session in sessions})
+    numbers = {month: f"H{product.pk:02d}{month:%y%m}" for month in months}
+    Lot.objects.bulk_create(
+        [
+            Lot(
+                product=product,
+                lot_number=number,
+                expiry_date=month + datetime.timedelta(days=540),
+                supplier="Demo Medical Supplies",
+            )
+            for month, number in numbers.items()
+        ],
+        ignore_conflicts=True,  # an earlier batch may have made this month's lot
+    )
+    by_number = {
+        lot.lot_number: lot
+        for lot in Lot.objects.filter(product=product, lot_number__in=numbers.values())
+    }
+    lots = {month: by_number[number] for month, number in numbers.items()}
+    used = Counter((session.appointment.location_id, _month(session)) for session in sessions)
+    received = [
+        StockMovement(
+            location_id=location_id,
+            lot=lots[month],
+            kind=MovementKind.RECEIVED,
+            quantity=count,
+            occurred_at=_first_hour(month, sessions),
+            actor_id=receiver_id,
+            note="supplier: Demo Medical Supplies",
+        )
+        for (location_id, month), count in used.items()
+    ]
+    movements = [
+        StockMovement(
+            location_id=session.appointment.location_id,
+            lot=lots[_month(session)],
+            kind=MovementKind.USED,
+            quantity=-1,
+            occurred_at=_ended(session),
+            actor_id=_practitioner(session),
+            note=f"session {session.pk}",
+        )
+        for session in sessions
+    ]
+    StockMovement.objects.bulk_create(received)
+    return lots, StockMovement.objects.bulk_create(movements)
+
+
+def _first_hour(month: datetime.date, sessions: list[TreatmentSession]) -> datetime.datetime:
+    zone = (sessions[0].started_at or sessions[0].created_at).tzinfo
+    return datetime.datetime.combine(month, datetime.time(8), tzinfo=zone)
+
+
+def _adverse_events(
+    rng: random.Random,
+    sessions: list[TreatmentSession],
+    uses: list[VialUse],
+    plan_of: dict[int, TreatmentPlan],
+    now: datetime.datetime,
+) -> list[AdverseEvent]:
+    events, held = [], set()
+    for session, use in zip(sessions, uses, strict=True):
+        draw = rng.random()
+        if draw < SERIOUS_EVENT_RATE:
+            kind, grade = rng.choice(SERIOUS_EVENTS)
+        elif draw < MILD_EVENT_RATE:
+            kind, grade = rng.choice(MILD_EVENTS)
+        else:
+            continue
+        ended = _ended(session)
+        is_serious = (kind, grade) in SERIOUS_EVENTS
+        is_recent = now - ended < datetime.timedelta(days=RECENT_DAYS)
+        onset = ended + datetime.timedelta(days=rng.randint(0, 10 if is_serious else 1))
+        if onset > now:
+            continue
+        cleared = is_serious and not is_recent
+        events.append(
+            (
+                AdverseEvent(
+                    patient_id=session.patient_id,
+                    plan_id=session.plan_id,
+                    session=session,
+                    event_type=kind,
+                    grade=grade,
+                    onset_on=onset.date(),
+                    body_site="scalp",
+                    action_taken="Antibiotics; reviewed." if is_serious else "Reassured; ice pack.",
+                    outcome=Outcome.RECOVERED if not is_recent else Outcome.RECOVERING,
+                    reported_via=ReportedVia.FOLLOW_UP_CALL if is_serious else ReportedVia.SESSION,
+                    reported_by_id=_practitioner(session),
+                    reported_at=onset,
+                    holds_plan=is_serious,
+                    cleared_at=onset + datetime.timedelta(days=14) if cleared else None,
+                    cleared_by_id=_practitioner(session) if cleared else None,
+                    clearance_note="Resolved at review." if cleared else "",
+                ),
+                use.lot_id,
+            )
+        )
+        if is_serious and not cleared and plan_of[session.plan_id].status == PlanStatus.ACTIVE:
+            held.add(session.plan_id)
+    saved = AdverseEvent.objects.bulk_create(event for event, _lot in events)
+    AdverseEvent.lots.through.objects.bulk_create(
+        AdverseEvent.lots.through(adverseevent_id=event.pk, lot_id=lot_id)
+        for event, (_unsaved, lot_id) in zip(saved, events, strict=True)
+    )
+    TreatmentPlan.objects.filter(pk__in=held).update(status=PlanStatus.ON_HOLD)
+    SafetyAlert.objects.bulk_create(
+        SafetyAlert(event=event, recipient_id=event.reported_by_id, created_at=event.reported_at)
+        for event in saved
+        if event.is_holding
+    )
+    return saved
+
+
+def _aftercare(sessions: list[TreatmentSession], now: datetime.datetime) -> list[Message]:
+    """The aftercare messages of the last week's sessions: those already due were sent."""
+    recent = [
+        session
+        for session in sessions
+        if session.completed_at
+        and now - session.completed_at < datetime.timedelta(days=MESSAGE_DAYS)
+        and session.patient.may_contact
+    ]
+    messages = [
+        message
+        for session in recent
+        for aftercare in aftercare_messages(session)
+        for message in messages_to_patient(
+            patient=session.patient,
+            kind=AFTERCARE,
+            occurrence=aftercare.occurrence,
+            due_at=aftercare.due_at,
+            subject=aftercare.subject,
+            body=aftercare.body,
+        )
+    ]
+    for message in messages:
+        if message.due_at <= now:
+            message.status, message.sent_at = MessageStatus.SENT, message.due_at
+    return Message.objects.bulk_create(messages)
