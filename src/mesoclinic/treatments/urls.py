@@ -11,4 +11,5 @@ urlpatterns = [
     path("<int:session_id>/complete/", views.session_complete, name="complete"),
     path("<int:session_id>/addenda/", views.addendum_add, name="addendum"),
     path("<int:session_id>/aftercare/", views.aftercare, name="aftercare"),
+    path("lots/<int:lot_id>/recipients/", views.lot_recall, name="recall"),
 ]

@@ -6,12 +6,13 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from mesoclinic.accounts.permissions import Permission, has_permission
+from mesoclinic.formulary.models import Lot
 from mesoclinic.scheduling.selectors import visit_get_for_user
 from mesoclinic.treatments import selectors, services
 from mesoclinic.treatments.aftercare import aftercare_sheet
@@ -106,6 +107,14 @@ def aftercare(request: AuthenticatedHttpRequest, session_id: int) -> HttpRespons
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="aftercare-session-{session.pk}.pdf"'
     return response
+
+
+@login_required
+def lot_recall(request: AuthenticatedHttpRequest, lot_id: int) -> HttpResponse:
+    """Everyone at the manager's locations who received a lot, with how to reach them."""
+    lot = get_object_or_404(Lot.objects.select_related("product"), pk=lot_id)
+    recipients = selectors.lot_recipients(user=request.user, lot=lot)
+    return render(request, "treatments/recall.html", {"lot": lot, "recipients": recipients})
 
 
 def _aftercare_session(request: AuthenticatedHttpRequest, session_id: int) -> TreatmentSession:

@@ -219,3 +219,42 @@ def test_the_session_page_stays_within_a_fixed_number_of_queries(
         response = client.get(reverse("treatments:session", args=[session.pk]))
 
     assert response.status_code == 200
+
+
+def test_a_manager_recalls_a_lot_from_the_stock_page(client, manager, completed, lots, location_a):
+    client.force_login(manager)
+    stock = client.get(reverse("formulary:stock"), {"location": location_a.pk})
+    assert reverse("treatments:recall", args=[lots["S1"].pk]) in stock.text
+
+    page = client.get(reverse("treatments:recall", args=[lots["S1"].pk]))
+
+    assert completed.patient.full_name in page.text
+    assert "1 vial given at your locations." in page.text
+
+
+def test_the_worker_sends_each_aftercare_message_once_when_due(
+    practitioner, session, lots, clinic_now
+):
+    from mesoclinic.messaging.models import Message
+    from mesoclinic.messaging.services import messages_send_due
+    from mesoclinic.patients.services import patient_update
+
+    patient_update(
+        actor=practitioner,
+        patient=session.patient,
+        fields={"may_contact": True, "email": "p@x.org"},
+    )
+    session.patient.refresh_from_db()
+    clinic_now(f"{MONDAY}T10:40")
+    answer_checklist(practitioner, session)
+    session_complete(
+        actor=practitioner, session=session, chart=chart(), vials=[VialEntry(lots["S1"])]
+    )
+
+    assert messages_send_due()["sent"] == 0  # due 2 hours after the session
+    clinic_now(f"{MONDAY}T12:40")
+    assert messages_send_due()["sent"] == 1
+    assert messages_send_due()["sent"] == 0  # never twice
+    clinic_now("2026-11-24T10:40")
+    assert messages_send_due()["sent"] == 1
+    assert set(Message.objects.values_list("status", flat=True)) == {"sent"}
