@@ -11,6 +11,7 @@ from decimal import Decimal
 from mesoclinic.formulary.models import Lot, MovementKind, Product, StockMovement
 from mesoclinic.messaging.models import Message, MessageStatus
 from mesoclinic.messaging.services import messages_to_patient
+from mesoclinic.patients.models import Patient
 from mesoclinic.plans.models import PlanStatus, TreatmentPlan
 from mesoclinic.safety.models import AdverseEvent, Outcome, ReportedVia, SafetyAlert
 from mesoclinic.scheduling.models import Appointment, AppointmentStatus
@@ -267,8 +268,11 @@ def _aftercare(sessions: list[TreatmentSession], now: datetime.datetime) -> list
         for session in sessions
         if session.completed_at
         and now - session.completed_at < datetime.timedelta(days=MESSAGE_DAYS)
-        and session.patient.may_contact
     ]
+    patients = Patient.objects.in_bulk({session.patient_id for session in recent})
+    for session in recent:
+        session.patient = patients[session.patient_id]  # one query, not one per session
+    recent = [session for session in recent if session.patient.may_contact]
     messages = [
         message
         for session in recent

@@ -78,6 +78,7 @@ def adverse_event_report(
         _audit(actor, AuditAction.CREATE, event, _details(event))
         if event.holds_plan and plan is not None:
             plan_safety_hold(actor=actor, plan=plan, reason=f"Adverse event {event.pk}: {event}")
+        if holds:  # serious with or without a plan: the clinic hears of it at once
             _alert(event)
     return event
 
@@ -191,8 +192,8 @@ def _lots_not_given(lots: Sequence[Lot], patient: Patient) -> list[str]:
 
 
 def _alert(event: AdverseEvent) -> None:
-    """The practitioners who treated this plan, or all of the location's if none has yet,
-    and the location's managers."""
+    """The practitioners who treated this plan, or all of the location's if none has (or
+    there is no plan), and the location's managers."""
     location = event.patient.location
     treating = set(
         TreatmentSession.objects.filter(plan=event.plan, practitioner__isnull=False).values_list(

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 from mesoclinic.accounts.permissions import Permission, has_permission
 from mesoclinic.patients.models import Patient
 from mesoclinic.patients.selectors import patient_get_for_user, patients_visible_to
+from mesoclinic.plans.models import PlanStatus, TreatmentPlan
 from mesoclinic.safety import selectors, services
 from mesoclinic.safety.forms import (
     ClearForm,
@@ -198,8 +199,13 @@ def _event_page(request, event, *, follow_up_form=None, clear_form=None) -> Http
     )
 
 
-def _latest_plan(patient: Patient):
-    return patient.plans.order_by("-created_at").first()
+def _latest_plan(patient: Patient) -> TreatmentPlan | None:
+    """The plan an event most likely follows: one under way, else the latest."""
+    plans = patient.plans.order_by("-status_changed_at")
+    current = plans.filter(
+        status__in=[PlanStatus.ACTIVE, PlanStatus.ON_HOLD, PlanStatus.ACCEPTED]
+    ).first()
+    return current or plans.first()
 
 
 def _patient_field(key: str) -> str | None:

@@ -181,3 +181,17 @@ def test_a_follow_up_call_records_the_outcome(practitioner, completed, next_day)
     assert AuditEvent.objects.filter(
         object_type="safety.adverseevent", action=AuditAction.UPDATE
     ).exists()
+
+
+def test_a_serious_event_without_a_plan_still_alerts_the_clinic(
+    practitioner, manager, patient_a, next_day
+):
+    event = adverse_event_report(
+        actor=practitioner,
+        patient=patient_a,
+        report=report(event_type="allergic_reaction", grade=3, onset_on=TUESDAY),
+        reported_via=ReportedVia.FOLLOW_UP_CALL,
+    )
+
+    assert event.holds_plan is False  # no plan to hold
+    assert manager in [alert.recipient for alert in SafetyAlert.objects.filter(event=event)]
