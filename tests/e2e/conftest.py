@@ -4,6 +4,8 @@ import shutil
 
 import pytest
 
+from mesoclinic.treatments.tests.conftest import lots, visit  # noqa: F401 - session fixtures
+
 CHROMIUM_FLAGS = [
     "--no-sandbox",
     "--disable-gpu",
