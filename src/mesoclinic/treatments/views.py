@@ -103,7 +103,9 @@ def aftercare(request: AuthenticatedHttpRequest, session_id: int) -> HttpRespons
     if request.GET.get("format") != "pdf":
         return render(request, "treatments/aftercare.html", context)
     html = render_to_string("treatments/aftercare_print.html", context, request=request)
-    pdf = weasyprint.HTML(string=html, base_url=request.build_absolute_uri("/")).write_pdf()
+    # The sheet carries its own styles and no links to fetch: no base URL, so the
+    # renderer never requests anything, least of all a URL built from the Host header.
+    pdf = weasyprint.HTML(string=html).write_pdf()
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="aftercare-session-{session.pk}.pdf"'
     return response
