@@ -39,6 +39,8 @@ class Permission(StrEnum):
     ADVERSE_EVENT_FOLLOW_UP = "adverse_event.follow_up"  # outcome and action after a call
     ADVERSE_EVENT_CLEAR = "adverse_event.clear"  # a clinician lets a held plan resume
     SAFETY_REPORT = "safety.report"  # the clinic's adverse events in figures
+    OUTCOME_RECORD = "outcome.record"  # measurements, photos and the response review
+    OUTCOME_SETTINGS = "outcome.settings"  # the clinic's response thresholds
 
 
 ROLE_PERMISSIONS: dict[str, frozenset[Permission]] = {
@@ -59,6 +61,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[Permission]] = {
             Permission.ADVERSE_EVENT_REPORT,
             Permission.ADVERSE_EVENT_FOLLOW_UP,
             Permission.ADVERSE_EVENT_CLEAR,
+            Permission.OUTCOME_RECORD,
         }
     ),
     # Reception registers patients and keeps contact details; clinical history is not theirs.
@@ -91,6 +94,8 @@ ROLE_PERMISSIONS: dict[str, frozenset[Permission]] = {
             Permission.ADVERSE_EVENT_REPORT,
             Permission.ADVERSE_EVENT_FOLLOW_UP,
             Permission.SAFETY_REPORT,
+            Permission.OUTCOME_RECORD,
+            Permission.OUTCOME_SETTINGS,
         }
     ),
     Role.PATIENT: frozenset(

@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "mesoclinic.messaging",
     "mesoclinic.treatments",
     "mesoclinic.safety",
+    "mesoclinic.outcomes",
     "mesoclinic.interop",
     "mesoclinic.portal",
     "mesoclinic.dashboard",

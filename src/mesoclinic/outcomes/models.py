@@ -1,0 +1,120 @@
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from mesoclinic.accounts.models import ClinicGroup
+from mesoclinic.assessments.models import Consultation
+from mesoclinic.patients.models import Patient
+from mesoclinic.plans.models import TreatmentPlan
+from mesoclinic.treatments.models import TreatmentSession
+
+
+class Measurement(models.Model):
+    """One outcome measure taken at a visit: the consultation (the baseline) or a session."""
+
+    patient = models.ForeignKey(Patient, on_delete=models.PROTECT, related_name="measurements")
+    consultation = models.ForeignKey(
+        Consultation,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="measurements",
+    )
+    session = models.ForeignKey(
+        TreatmentSession,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="measurements",
+    )
+    measure = models.CharField(_("measure"), max_length=40)
+    value = models.DecimalField(_("value"), max_digits=8, decimal_places=2)
+    measured_on = models.DateField(_("measured on"))
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["measured_on", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(consultation__isnull=True, session__isnull=False)
+                | Q(consultation__isnull=False, session__isnull=True),
+                name="measured_at_one_visit",
+            ),
+            models.UniqueConstraint(
+                fields=["session", "measure"],
+                condition=Q(session__isnull=False),
+                name="measure_once_per_session",
+            ),
+            models.UniqueConstraint(
+                fields=["consultation", "measure"],
+                condition=Q(consultation__isnull=False),
+                name="measure_once_per_consultation",
+            ),
+        ]
+        indexes = [models.Index(fields=["patient", "measure"], name="measurement_by_patient")]
+
+    def __str__(self) -> str:
+        return f"{self.measure} = {self.value} on {self.measured_on}"
+
+
+class ResponseThreshold(models.Model):
+    """A clinic group's own threshold for a measure, in place of the catalog's default."""
+
+    clinic_group = models.ForeignKey(
+        ClinicGroup, on_delete=models.CASCADE, related_name="response_thresholds"
+    )
+    measure = models.CharField(_("measure"), max_length=40)
+    kind = models.CharField(
+        _("kind"),
+        max_length=10,
+        choices=[("percent", _("% of baseline")), ("absolute", _("units"))],
+    )
+    value = models.DecimalField(_("least improvement"), max_digits=6, decimal_places=2)
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    changed_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["clinic_group", "measure"], name="threshold_once"),
+            models.CheckConstraint(condition=Q(value__gt=0), name="threshold_above_zero"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.measure}: {self.value} {self.kind}"
+
+
+class ReviewDecision(models.TextChoices):
+    CONTINUE = "continue", _("Continue the plan")
+    ADJUST = "adjust", _("Adjust the plan")
+    STOP = "stop", _("Stop the plan")
+
+
+class ResponseReview(models.Model):
+    """The practitioner's decision at the response review (clinical.md §6), with the
+    changes from baseline as they stood when it was made."""
+
+    plan = models.ForeignKey(
+        TreatmentPlan, on_delete=models.PROTECT, related_name="response_reviews"
+    )
+    sessions_done = models.PositiveSmallIntegerField(_("sessions done"))
+    changes = models.JSONField(_("changes from baseline"))
+    is_responding = models.BooleanField(_("responding"), null=True)
+    decision = models.CharField(_("decision"), max_length=10, choices=ReviewDecision.choices)
+    note = models.TextField(_("note"), blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    decided_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-decided_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"Review of plan {self.plan_id} after {self.sessions_done} sessions: {self.decision}"
