@@ -16,6 +16,7 @@ urlpatterns = [
     path("calendar/", include("mesoclinic.scheduling.urls")),
     path("sessions/", include("mesoclinic.treatments.urls")),
     path("safety/", include("mesoclinic.safety.urls")),
+    path("outcomes/", include("mesoclinic.outcomes.urls")),
     path("feeds/", include("mesoclinic.interop.urls")),
     path("api/v1/", api.urls),
     path("api/docs", RedirectView.as_view(url="/api/v1/docs", permanent=False)),

@@ -104,8 +104,8 @@ class ResponseReview(models.Model):
         TreatmentPlan, on_delete=models.PROTECT, related_name="response_reviews"
     )
     sessions_done = models.PositiveSmallIntegerField(_("sessions done"))
-    changes = models.JSONField(_("changes from baseline"))
-    is_responding = models.BooleanField(_("responding"), null=True)
+    changes = models.JSONField(_("changes from baseline"), blank=True)
+    is_responding = models.BooleanField(_("responding"), null=True, blank=True)
     decision = models.CharField(_("decision"), max_length=10, choices=ReviewDecision.choices)
     note = models.TextField(_("note"), blank=True)
     decided_by = models.ForeignKey(

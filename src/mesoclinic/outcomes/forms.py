@@ -1,0 +1,59 @@
+"""Forms of the outcomes page: the measures of one visit, and the review decision."""
+
+from typing import cast
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from mesoclinic import clock
+from mesoclinic.outcomes.measures import measure_catalog
+from mesoclinic.outcomes.models import ReviewDecision
+from mesoclinic.outcomes.selectors import PlanOutcomes
+
+BASELINE = "baseline"
+
+
+class MeasurementForm(forms.Form):
+    """One field per measure; only those filled in are recorded."""
+
+    visit = forms.ChoiceField(label=_("Visit"))
+    measured_on = forms.DateField(
+        label=_("Measured on"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
+
+    def __init__(self, *args, outcomes: PlanOutcomes, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        visit = cast(forms.ChoiceField, self.fields["visit"])
+        visit.choices = [(BASELINE, _("Baseline (consultation)"))] + [
+            (
+                str(row.session_id),
+                _("Session %(number)s, %(day)s") % {"number": row.number, "day": row.day},
+            )
+            for row in outcomes.rows[1:]
+        ]
+        self.fields["visit"].initial = str(outcomes.rows[-1].session_id or BASELINE)
+        self.fields["measured_on"].initial = clock.today()
+        for measure in measure_catalog().measures:
+            self.fields[measure.id] = forms.DecimalField(
+                label=f"{measure.label} ({measure.unit})",
+                required=False,
+                max_digits=8,
+                decimal_places=2,
+            )
+
+    def values(self) -> dict:
+        return {
+            measure.id: self.cleaned_data[measure.id]
+            for measure in measure_catalog().measures
+            if self.cleaned_data.get(measure.id) is not None
+        }
+
+    def measure_fields(self) -> list[forms.BoundField]:
+        return [self[measure.id] for measure in measure_catalog().measures]
+
+
+class ReviewForm(forms.Form):
+    decision = forms.ChoiceField(
+        label=_("Decision"), choices=ReviewDecision.choices, widget=forms.RadioSelect
+    )
+    note = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea({"rows": 2}))
