@@ -7,10 +7,18 @@ from django.utils.translation import gettext_lazy as _
 
 from mesoclinic import clock
 from mesoclinic.outcomes.measures import measure_catalog
-from mesoclinic.outcomes.models import ReviewDecision
+from mesoclinic.outcomes.models import PhotoView, ReviewDecision
 from mesoclinic.outcomes.selectors import PlanOutcomes
 
 BASELINE = "baseline"
+
+
+def visit_choices(outcomes: PlanOutcomes) -> list[tuple[str, str]]:
+    """The plan's visits a measure or photo belongs to: the consultation, then each session."""
+    return [(BASELINE, str(_("Baseline (consultation)")))] + [
+        (str(row.session_id), f"{_('Session')} {row.number}, {row.day:%d %b %Y}")
+        for row in outcomes.rows[1:]
+    ]
 
 
 class MeasurementForm(forms.Form):
@@ -24,13 +32,7 @@ class MeasurementForm(forms.Form):
     def __init__(self, *args, outcomes: PlanOutcomes, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         visit = cast(forms.ChoiceField, self.fields["visit"])
-        visit.choices = [(BASELINE, _("Baseline (consultation)"))] + [
-            (
-                str(row.session_id),
-                _("Session %(number)s, %(day)s") % {"number": row.number, "day": row.day},
-            )
-            for row in outcomes.rows[1:]
-        ]
+        visit.choices = visit_choices(outcomes)
         self.fields["visit"].initial = str(outcomes.rows[-1].session_id or BASELINE)
         self.fields["measured_on"].initial = clock.today()
         for measure in measure_catalog().measures:
@@ -57,3 +59,23 @@ class ReviewForm(forms.Form):
         label=_("Decision"), choices=ReviewDecision.choices, widget=forms.RadioSelect
     )
     note = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea({"rows": 2}))
+
+
+class PhotoForm(forms.Form):
+    visit = forms.ChoiceField(label=_("Visit"))
+    view = forms.ChoiceField(label=_("View"), choices=PhotoView.choices)
+    custom_label = forms.CharField(label=_("Name of the view"), required=False, max_length=60)
+    taken_on = forms.DateField(
+        label=_("Taken on"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
+    image = forms.FileField(
+        label=_("Photo"),
+        widget=forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png,image/webp"}),
+    )
+
+    def __init__(self, *args, outcomes: PlanOutcomes, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        visit = cast(forms.ChoiceField, self.fields["visit"])
+        visit.choices = visit_choices(outcomes)
+        visit.initial = str(outcomes.rows[-1].session_id or BASELINE)
+        self.fields["taken_on"].initial = clock.today()

@@ -118,3 +118,63 @@ class ResponseReview(models.Model):
 
     def __str__(self) -> str:
         return f"Review of plan {self.plan_id} after {self.sessions_done} sessions: {self.decision}"
+
+
+class PhotoView(models.TextChoices):
+    FRONTAL = "frontal", _("Frontal")
+    VERTEX = "vertex", _("Vertex")
+    LEFT = "left", _("Left")
+    RIGHT = "right", _("Right")
+    OCCIPITAL = "occipital", _("Occipital")
+    CUSTOM = "custom", _("Other (named)")
+
+
+class Photo(models.Model):
+    """A standard photo taken at a visit. The file lives outside every served folder and
+    is read only through a permission check; it was re-encoded on upload, so it carries
+    no EXIF (no GPS, no camera serial)."""
+
+    patient = models.ForeignKey(Patient, on_delete=models.PROTECT, related_name="photos")
+    consultation = models.ForeignKey(
+        Consultation, on_delete=models.PROTECT, null=True, blank=True, related_name="photos"
+    )
+    session = models.ForeignKey(
+        TreatmentSession, on_delete=models.PROTECT, null=True, blank=True, related_name="photos"
+    )
+    view = models.CharField(_("view"), max_length=10, choices=PhotoView.choices)
+    custom_label = models.CharField(_("name of the view"), max_length=60, blank=True)
+    taken_on = models.DateField(_("taken on"))
+    file_name = models.CharField(max_length=64, unique=True, editable=False)
+    thumbnail_name = models.CharField(max_length=64, unique=True, editable=False)
+    width = models.PositiveIntegerField()
+    height = models.PositiveIntegerField()
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["taken_on", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(consultation__isnull=True, session__isnull=False)
+                | Q(consultation__isnull=False, session__isnull=True),
+                name="photo_at_one_visit",
+            ),
+            models.CheckConstraint(
+                condition=~Q(view="custom") | ~Q(custom_label=""), name="custom_view_is_named"
+            ),
+        ]
+        indexes = [models.Index(fields=["patient", "view"], name="photo_by_view")]
+
+    def __str__(self) -> str:
+        return f"{self.get_view_display()} photo of {self.patient} on {self.taken_on}"
+
+    @property
+    def view_key(self) -> str:
+        """What photos are compared by: the standard view, or a named custom one."""
+        return f"custom:{self.custom_label}" if self.view == PhotoView.CUSTOM else self.view
+
+    @property
+    def view_name(self) -> str:
+        return self.custom_label if self.view == PhotoView.CUSTOM else self.get_view_display()

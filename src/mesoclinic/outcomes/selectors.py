@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db.models import Q
+from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from mesoclinic.accounts.models import ClinicGroup, User
@@ -14,7 +15,7 @@ from mesoclinic.assessments.models import Consultation
 from mesoclinic.audit.models import AuditAction
 from mesoclinic.audit.services import audit_record
 from mesoclinic.outcomes.measures import Response, Threshold, measure_catalog, response_of
-from mesoclinic.outcomes.models import Measurement, ResponseReview, ResponseThreshold
+from mesoclinic.outcomes.models import Measurement, Photo, ResponseReview, ResponseThreshold
 from mesoclinic.plans.models import TreatmentPlan
 from mesoclinic.treatments.models import SessionStatus
 
@@ -144,3 +145,73 @@ def outcomes_of(plan: TreatmentPlan) -> PlanOutcomes:
     return PlanOutcomes(
         plan, rows, response, list(plan.response_reviews.select_related("decided_by"))
     )
+
+
+@dataclass(frozen=True)
+class PhotoColumn:
+    """One visit in a side-by-side comparison, with its photo of the view if any."""
+
+    key: str  # "baseline" or the session's id
+    label: str
+    day: datetime.date
+    photo: Photo | None
+
+
+def plan_photos(*, user: User, plan: TreatmentPlan) -> list[Photo]:
+    """The photos of the plan's consultation and sessions, in one query, audited."""
+    require_permission(user=user, permission=Permission.MEDICAL_HISTORY_VIEW, patient=plan.patient)
+    photos = list(
+        Photo.objects.filter(Q(consultation=plan.consultation) | Q(session__plan=plan))
+        .select_related("session__appointment")
+        .order_by("taken_on", "id")
+    )
+    audit_record(
+        actor=user,
+        action=AuditAction.LIST,
+        object_type="outcomes.photo",
+        patient_id=plan.patient_id,
+        location_id=plan.patient.location_id,
+        details={"plan": plan.pk},
+    )
+    return photos
+
+
+def photo_comparison(
+    outcomes: PlanOutcomes, photos: list[Photo], *, view: str, chosen: list[str]
+) -> list[PhotoColumn]:
+    """The same view across the chosen visits (by default the baseline and the latest
+    visit with that view), each with its date and session number."""
+    of_view = [photo for photo in photos if photo.view_key == view]
+    by_visit = {_visit_key(photo): photo for photo in of_view}
+    if not chosen:
+        keys = [
+            key
+            for key in ("baseline", *(str(r.session_id) for r in outcomes.rows[1:]))
+            if key in by_visit
+        ]
+        chosen = keys[:1] + keys[-1:] if len(keys) > 1 else keys
+    columns = []
+    for row in outcomes.rows:
+        key = "baseline" if row.session_id is None else str(row.session_id)
+        if key in chosen:
+            label = "Baseline" if row.number == 0 else f"Session {row.number}"
+            columns.append(PhotoColumn(key, label, row.day, by_visit.get(key)))
+    return columns
+
+
+def photo_get_for_user(*, user: User, photo_id: int) -> Photo:
+    photo = get_object_or_404(Photo.objects.select_related("patient"), pk=photo_id)
+    require_permission(user=user, permission=Permission.MEDICAL_HISTORY_VIEW, patient=photo.patient)
+    audit_record(
+        actor=user,
+        action=AuditAction.READ,
+        object_type="outcomes.photo",
+        object_id=photo.pk,
+        patient_id=photo.patient_id,
+        location_id=photo.patient.location_id,
+    )
+    return photo
+
+
+def _visit_key(photo: Photo) -> str:
+    return "baseline" if photo.consultation_id is not None else str(photo.session_id)

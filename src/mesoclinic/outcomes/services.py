@@ -17,10 +17,13 @@ from mesoclinic.audit.services import audit_record, audited_update
 from mesoclinic.outcomes.measures import measure_catalog
 from mesoclinic.outcomes.models import (
     Measurement,
+    Photo,
+    PhotoView,
     ResponseReview,
     ResponseThreshold,
     ReviewDecision,
 )
+from mesoclinic.outcomes.photos import photo_discard, photo_store
 from mesoclinic.outcomes.selectors import outcomes_of
 from mesoclinic.plans.models import PlanStatus, TreatmentPlan
 from mesoclinic.plans.services import plan_transition
@@ -37,13 +40,8 @@ def measurement_record(
 ) -> list[Measurement]:
     """Record measures taken at one visit (a completed session, or the consultation for
     the baseline); a measure given again for that visit replaces its value, audited."""
-    if (session is None) == (consultation is None):
-        raise ValidationError("Measure at a session or at the consultation, one of the two.")
-    visit = session or consultation
-    patient = visit.patient  # type: ignore[union-attr]
+    patient = _visit_patient(session, consultation)
     require_permission(user=actor, permission=Permission.OUTCOME_RECORD, patient=patient)
-    if session is not None and not session.is_completed:
-        raise ValidationError("Measure a session once it is completed.")
     _check_values(values)
     measured_on = measured_on or clock.today()
     if measured_on > clock.today():
@@ -78,6 +76,50 @@ def measurement_record(
             _audit(actor, measurement, {"measure": measure_id, "value": str(value)})
             recorded.append(measurement)
     return recorded
+
+
+def photo_upload(
+    *,
+    actor: User,
+    upload,
+    view: str,
+    custom_label: str = "",
+    session: TreatmentSession | None = None,
+    consultation: Consultation | None = None,
+    taken_on: datetime.date | None = None,
+) -> Photo:
+    """Store a standard photo of a visit: checked, stripped of metadata, audited. The
+    files are removed again if the record cannot be saved."""
+    patient = _visit_patient(session, consultation)
+    require_permission(user=actor, permission=Permission.OUTCOME_RECORD, patient=patient)
+    if view not in PhotoView.values:
+        raise ValidationError({"view": [f"Choose one of {', '.join(PhotoView.values)}."]})
+    if view == PhotoView.CUSTOM and not custom_label.strip():
+        raise ValidationError({"custom_label": ["Name the view."]})
+    taken_on = taken_on or clock.today()
+    stored = photo_store(upload)
+    try:
+        with transaction.atomic():
+            photo = Photo(
+                patient=patient,
+                session=session,
+                consultation=consultation,
+                view=view,
+                custom_label=custom_label.strip() if view == PhotoView.CUSTOM else "",
+                taken_on=taken_on,
+                file_name=stored.file_name,
+                thumbnail_name=stored.thumbnail_name,
+                width=stored.width,
+                height=stored.height,
+                uploaded_by=actor,
+            )
+            photo.full_clean()
+            photo.save()
+            _audit(actor, photo, {"view": view, "taken_on": taken_on.isoformat()})
+    except BaseException:
+        photo_discard(stored)
+        raise
+    return photo
 
 
 def response_review_record(
@@ -156,6 +198,17 @@ def response_threshold_set(
             location_id=None,
         )
     return updated
+
+
+def _visit_patient(session: TreatmentSession | None, consultation: Consultation | None):
+    """The patient of the one visit given: a completed session, or the consultation."""
+    if session is not None and consultation is None:
+        if not session.is_completed:
+            raise ValidationError("A session is measured once it is completed.")
+        return session.patient
+    if consultation is not None and session is None:
+        return consultation.patient
+    raise ValidationError("Give a session or the consultation, one of the two.")
 
 
 def _check_values(values: Mapping[str, Decimal]) -> None:

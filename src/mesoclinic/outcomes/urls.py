@@ -7,5 +7,8 @@ app_name = "outcomes"
 urlpatterns = [
     path("plans/<int:plan_id>/", views.plan_outcomes, name="plan"),
     path("plans/<int:plan_id>/review/", views.review, name="review"),
+    path("plans/<int:plan_id>/photos/", views.photos, name="photos"),
+    path("plans/<int:plan_id>/photos/add/", views.photo_add, name="photo_add"),
+    path("photos/<int:photo_id>/<str:size>.jpg", views.photo_file, name="photo_file"),
     path("plans/<int:plan_id>/charts/<str:measure_id>.svg", views.chart, name="chart"),
 ]

@@ -3,15 +3,23 @@ the response review."""
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from mesoclinic.accounts.permissions import Permission, has_permission
 from mesoclinic.outcomes import selectors, services
 from mesoclinic.outcomes.charts import progress_chart
-from mesoclinic.outcomes.forms import BASELINE, MeasurementForm, ReviewForm
+from mesoclinic.outcomes.forms import (
+    BASELINE,
+    MeasurementForm,
+    PhotoForm,
+    ReviewForm,
+    visit_choices,
+)
 from mesoclinic.outcomes.measures import measure_catalog
+from mesoclinic.outcomes.photos import photo_path
 from mesoclinic.plans.models import TreatmentPlan
 from mesoclinic.treatments.models import TreatmentSession
 from mesoclinic.web import AuthenticatedHttpRequest, add_service_errors
@@ -57,6 +65,51 @@ def review(request: AuthenticatedHttpRequest, plan_id: int) -> HttpResponse:
     return _page(request, outcomes, form=MeasurementForm(outcomes=outcomes), review_form=form)
 
 
+@require_POST
+@login_required
+def photo_add(request: AuthenticatedHttpRequest, plan_id: int) -> HttpResponse:
+    plan = _plan(plan_id)
+    outcomes = selectors.plan_outcomes(user=request.user, plan=plan)
+    form = PhotoForm(request.POST, request.FILES, outcomes=outcomes)
+    if form.is_valid():
+        visit = form.cleaned_data["visit"]
+        try:
+            services.photo_upload(
+                actor=request.user,
+                upload=form.cleaned_data["image"],
+                view=form.cleaned_data["view"],
+                custom_label=form.cleaned_data["custom_label"],
+                taken_on=form.cleaned_data["taken_on"],
+                consultation=plan.consultation if visit == BASELINE else None,
+                session=None if visit == BASELINE else _session(plan, visit),
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            return redirect(
+                f"{reverse('outcomes:photos', args=[plan.pk])}?view={form.cleaned_data['view']}"
+            )
+    return _photos_page(request, outcomes, form)
+
+
+@login_required
+def photos(request: AuthenticatedHttpRequest, plan_id: int) -> HttpResponse:
+    """The same view side by side across the chosen visits, with dates and session numbers."""
+    outcomes = selectors.plan_outcomes(user=request.user, plan=_plan(plan_id))
+    return _photos_page(request, outcomes, PhotoForm(outcomes=outcomes))
+
+
+@login_required
+def photo_file(request: AuthenticatedHttpRequest, photo_id: int, size: str) -> FileResponse:
+    """A photo's file, to a user who may see the patient's record only."""
+    photo = selectors.photo_get_for_user(user=request.user, photo_id=photo_id)
+    name = photo.thumbnail_name if size == "thumbnail" else photo.file_name
+    response = FileResponse(photo_path(name).open("rb"), content_type="image/jpeg")
+    response["Cache-Control"] = "private, max-age=3600"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
 @login_required
 def chart(request: AuthenticatedHttpRequest, plan_id: int, measure_id: str) -> HttpResponse:
     measure = measure_catalog().get(measure_id)
@@ -85,6 +138,31 @@ def _page(request, outcomes, *, form, review_form) -> HttpResponse:
             "review_source": measure_catalog().review_source,
         },
         status=400 if form.errors or review_form.errors else 200,
+    )
+
+
+def _photos_page(request, outcomes, form: PhotoForm) -> HttpResponse:
+    all_photos = selectors.plan_photos(user=request.user, plan=outcomes.plan)
+    views = sorted({(photo.view_key, photo.view_name) for photo in all_photos})
+    view = request.GET.get("view") or (views[0][0] if views else "vertex")
+    may_record = has_permission(
+        user=request.user, permission=Permission.OUTCOME_RECORD, patient=outcomes.plan.patient
+    )
+    return render(
+        request,
+        "outcomes/photos.html",
+        {
+            "plan": outcomes.plan,
+            "views": views,
+            "view": view,
+            "visits": visit_choices(outcomes),
+            "chosen": request.GET.getlist("visit"),
+            "columns": selectors.photo_comparison(
+                outcomes, all_photos, view=view, chosen=request.GET.getlist("visit")
+            ),
+            "form": form if may_record else None,
+        },
+        status=400 if form.errors else 200,
     )
 
 

@@ -152,6 +152,11 @@ STATIC_URL = "static/"
 STATICFILES_DIRS = [PACKAGE_DIR / "static"]
 STATIC_ROOT: Path | None = DATA_DIR / "static"
 MEDIA_ROOT = DATA_DIR / "media"
+# Patients' photos: outside every served folder, read only through a permission check.
+MESOCLINIC_PHOTO_DIR = DATA_DIR / "photos"
+MESOCLINIC_PHOTO_MAX_BYTES = 10 * 1024 * 1024
+MESOCLINIC_PHOTO_MAX_PIXELS = 40_000_000
+DATA_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024  # a photo and its form
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
