@@ -10,12 +10,11 @@ from decimal import Decimal
 
 from mesoclinic.formulary.models import Lot, MovementKind, Product, StockMovement
 from mesoclinic.messaging.models import Message, MessageStatus
-from mesoclinic.messaging.services import messages_to_patient
 from mesoclinic.patients.models import Patient
 from mesoclinic.plans.models import PlanStatus, TreatmentPlan
 from mesoclinic.safety.models import AdverseEvent, Outcome, ReportedVia, SafetyAlert
 from mesoclinic.scheduling.models import Appointment, AppointmentStatus
-from mesoclinic.treatments.aftercare import aftercare_messages
+from mesoclinic.treatments.aftercare import aftercare_message_rows
 from mesoclinic.treatments.models import (
     ChecklistAnswer,
     SessionStatus,
@@ -23,7 +22,6 @@ from mesoclinic.treatments.models import (
     TreatmentSession,
     VialUse,
 )
-from mesoclinic.treatments.services import AFTERCARE
 from mesoclinic.treatments.session_rules import session_rules
 
 SESSION_PRODUCT = "Capillary Vital Complex"  # a single-dose vial per session
@@ -273,19 +271,7 @@ def _aftercare(sessions: list[TreatmentSession], now: datetime.datetime) -> list
     for session in recent:
         session.patient = patients[session.patient_id]  # one query, not one per session
     recent = [session for session in recent if session.patient.may_contact]
-    messages = [
-        message
-        for session in recent
-        for aftercare in aftercare_messages(session)
-        for message in messages_to_patient(
-            patient=session.patient,
-            kind=AFTERCARE,
-            occurrence=aftercare.occurrence,
-            due_at=aftercare.due_at,
-            subject=aftercare.subject,
-            body=aftercare.body,
-        )
-    ]
+    messages = [message for session in recent for message in aftercare_message_rows(session)]
     for message in messages:
         if message.due_at <= now:
             message.status, message.sent_at = MessageStatus.SENT, message.due_at

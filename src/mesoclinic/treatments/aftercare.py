@@ -10,8 +10,11 @@ from dataclasses import dataclass
 from django.utils import timezone
 
 from mesoclinic.messaging.care import AftercareSection, CareItem, care_book
+from mesoclinic.messaging.models import Message
+from mesoclinic.messaging.services import messages_to_patient
 from mesoclinic.treatments.models import TreatmentSession
 
+AFTERCARE = "aftercare"  # the messages' kind in the message log
 SECTION_TITLES = {
     AftercareSection.AFTER: "For the next few days",
     AftercareSection.EXPECTED: "What is normal",
@@ -86,6 +89,22 @@ def aftercare_messages(session: TreatmentSession) -> list[AftercareMessage]:
             )
         )
     return messages
+
+
+def aftercare_message_rows(session: TreatmentSession) -> list[Message]:
+    """The aftercare messages, unsaved, once to each address the patient gave."""
+    return [
+        message
+        for aftercare in aftercare_messages(session)
+        for message in messages_to_patient(
+            patient=session.patient,
+            kind=AFTERCARE,
+            occurrence=aftercare.occurrence,
+            due_at=aftercare.due_at,
+            subject=aftercare.subject,
+            body=aftercare.body,
+        )
+    ]
 
 
 def _end_of(session: TreatmentSession) -> datetime.datetime:

@@ -25,12 +25,11 @@ from mesoclinic.formulary.models import Lot, MovementKind, OpenedVial
 from mesoclinic.formulary.selectors import formulation_check
 from mesoclinic.formulary.services import opened_vial_check_usable, stock_withdraw, vial_open
 from mesoclinic.messaging.models import Message
-from mesoclinic.messaging.services import messages_to_patient
 from mesoclinic.plans.models import PlanStatus, TreatmentPlan
 from mesoclinic.plans.services import plan_transition
 from mesoclinic.scheduling.models import Appointment, AppointmentStatus
 from mesoclinic.scheduling.services import appointment_mark
-from mesoclinic.treatments.aftercare import aftercare_messages
+from mesoclinic.treatments.aftercare import aftercare_message_rows
 from mesoclinic.treatments.models import (
     ChartAddendum,
     ChecklistAnswer,
@@ -46,7 +45,6 @@ from mesoclinic.treatments.session_rules import session_rules
 
 # A session is given only on a plan the patient has agreed to and that is not paused.
 TREATABLE_PLAN_STATUSES = (PlanStatus.ACCEPTED, PlanStatus.ACTIVE)
-AFTERCARE = "aftercare"
 
 
 @dataclass(frozen=True)
@@ -259,19 +257,7 @@ def _aftercare_queue(session: TreatmentSession) -> list[Message]:
     agreed to be contacted; the worker sends each once when due."""
     if not session.patient.may_contact:
         return []
-    messages = [
-        message
-        for aftercare in aftercare_messages(session)
-        for message in messages_to_patient(
-            patient=session.patient,
-            kind=AFTERCARE,
-            occurrence=aftercare.occurrence,
-            due_at=aftercare.due_at,
-            subject=aftercare.subject,
-            body=aftercare.body,
-        )
-    ]
-    return Message.objects.bulk_create(messages)
+    return Message.objects.bulk_create(aftercare_message_rows(session))
 
 
 def _answer_details(answer: ChecklistAnswer) -> dict:

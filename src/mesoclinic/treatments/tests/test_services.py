@@ -287,7 +287,7 @@ def test_a_failure_at_the_last_step_leaves_nothing_half_written(
     def power_cut(session):
         raise RuntimeError("the server stopped")
 
-    monkeypatch.setattr(services, "aftercare_messages", power_cut)
+    monkeypatch.setattr(services, "aftercare_message_rows", power_cut)
     with pytest.raises(RuntimeError):
         complete(practitioner, session, lots)
 
