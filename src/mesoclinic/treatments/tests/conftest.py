@@ -8,8 +8,10 @@ from mesoclinic.scheduling.services import appointment_book
 from mesoclinic.scheduling.tests.conftest import at
 from mesoclinic.treatments.services import (
     ChartEntry,
+    VialEntry,
     checklist_answer,
     consent_record,
+    session_complete,
     session_open,
 )
 from mesoclinic.treatments.session_rules import session_rules
@@ -93,3 +95,14 @@ def chart(**changes) -> ChartEntry:
 
 
 ONE_DAY = datetime.timedelta(days=1)
+
+
+@pytest.fixture
+def completed(practitioner, session, lots, clinic_now):
+    """Session 1 given on Monday with a vial of lot S1, ended 10:35, seen at 10:40; the
+    plan is now active."""
+    clinic_now(f"{MONDAY}T10:40")
+    answer_checklist(practitioner, session)
+    return session_complete(
+        actor=practitioner, session=session, chart=chart(), vials=[VialEntry(lots["S1"])]
+    )

@@ -44,14 +44,6 @@ def after_the_session(clinic_now):
     return clinic_now(f"{MONDAY}T10:40")
 
 
-@pytest.fixture
-def completed(practitioner, session, lots, after_the_session):
-    answer_checklist(practitioner, session)
-    return session_complete(
-        actor=practitioner, session=session, chart=chart(), vials=[VialEntry(lots["S1"])]
-    )
-
-
 def test_a_practitioner_gives_a_session_from_the_plan_page(
     client, practitioner, visit, lots, location_a, clinic_now
 ):
