@@ -6,7 +6,6 @@ from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from ninja import Field, Router, Schema, Status
 
-from mesoclinic import clock
 from mesoclinic.accounts.models import Location
 from mesoclinic.formulary.models import Lot
 from mesoclinic.patients.models import Patient
@@ -170,10 +169,6 @@ def report(
     until: datetime.date | None = None,
 ) -> selectors.SafetyReport:
     location = get_object_or_404(Location, pk=location_id)
-    until = until or clock.today()
     return selectors.safety_report(
-        user=api_user(request),
-        location=location,
-        since=since or until - datetime.timedelta(days=365),
-        until=until,
+        user=api_user(request), location=location, since=since, until=until
     )

@@ -129,9 +129,7 @@ class ReportPeriodForm(forms.Form):
     since = forms.DateField(label=_("From"), required=False, widget=DATE_INPUT)
     until = forms.DateField(label=_("To"), required=False, widget=DATE_INPUT)
 
-    def period(self) -> tuple[datetime.date, datetime.date]:
-        """The chosen days, by default the last twelve months up to today."""
+    def period(self) -> tuple[datetime.date | None, datetime.date | None]:
+        """The chosen days; a day left out is the report's default."""
         data = self.cleaned_data if self.is_valid() else {}
-        until = data.get("until") or clock.today()
-        since = data.get("since") or until - datetime.timedelta(days=365)
-        return since, until
+        return data.get("since"), data.get("until")

@@ -10,6 +10,7 @@ from django.db.models import Count, F, Q, QuerySet
 from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 
+from mesoclinic import clock
 from mesoclinic.accounts.models import Location, User
 from mesoclinic.accounts.permissions import Permission, require_permission
 from mesoclinic.audit.models import AuditAction
@@ -19,6 +20,7 @@ from mesoclinic.safety.event_types import GRADES, event_catalog
 from mesoclinic.safety.models import AdverseEvent, SafetyAlert
 from mesoclinic.treatments.models import TreatmentSession, VialUse
 
+DEFAULT_PERIOD = datetime.timedelta(days=365)
 EVENT_RELATIONS = ("patient__location", "plan__formulation", "session__appointment", "reported_by")
 
 
@@ -97,11 +99,18 @@ class SafetyReport:
 
 
 def safety_report(
-    *, user: User, location: Location, since: datetime.date, until: datetime.date
+    *,
+    user: User,
+    location: Location,
+    since: datetime.date | None = None,
+    until: datetime.date | None = None,
 ) -> SafetyReport:
     """Adverse events with onset in [since, until] at a location, against the sessions
     completed there in the same days: by type, grade, formulation and lot, with the rate
-    per 100 sessions. A fixed number of queries, whatever the clinic's size."""
+    per 100 sessions. A fixed number of queries, whatever the clinic's size. By default
+    the last twelve months up to today."""
+    until = until or clock.today()
+    since = since or until - DEFAULT_PERIOD
     require_permission(user=user, permission=Permission.SAFETY_REPORT, location=location)
     sessions = TreatmentSession.objects.filter(
         appointment__location=location,
