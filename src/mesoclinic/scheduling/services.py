@@ -12,9 +12,10 @@ pinned. Each runs in one transaction: either every session lands or none moves.
 import datetime
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import NoReturn
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, OperationalError, transaction
 from django.utils import timezone
 
 from mesoclinic import clock
@@ -38,6 +39,10 @@ DEFAULT_MINUTES = 30
 FIRST_WINDOW_DAYS = 14  # a course not started begins within two weeks of the day asked
 BOOKABLE_PLAN_STATUSES = {PlanStatus.ACCEPTED, PlanStatus.ACTIVE}
 LOST_RACE = "This time was booked by someone else a moment ago; choose again."
+# PostgreSQL's code for a deadlock: two inserts checked against the no-double-booking
+# exclusion constraint at once can each wait for the other, and one is aborted. That one
+# lost the race like any other.
+DEADLOCK = "40P01"
 
 
 @dataclass(frozen=True)
@@ -332,9 +337,17 @@ def _save_laid(
                         session.is_late,
                     )
                 )
-    except IntegrityError:
-        raise ValidationError({"starts_at": [LOST_RACE]}) from None
+    except (IntegrityError, OperationalError) as error:
+        _refuse_lost_race(error, field="starts_at")
     return moves
+
+
+def _refuse_lost_race(error: Exception, *, field: str) -> NoReturn:
+    """Turn the database's refusal of a double booking into the user's "choose again";
+    any other database error is raised as it is."""
+    if isinstance(error, IntegrityError) or getattr(error.__cause__, "sqlstate", None) == DEADLOCK:
+        raise ValidationError({field: [LOST_RACE]}) from None
+    raise error
 
 
 def _book_visit(*, actor: User, patient: Patient, slot: Slot, location) -> Appointment:
@@ -343,8 +356,8 @@ def _book_visit(*, actor: User, patient: Patient, slot: Slot, location) -> Appoi
     try:
         with transaction.atomic():
             return _create_visit(actor, patient, slot, calendar, None, None)
-    except IntegrityError:
-        raise ValidationError({"starts_at": [LOST_RACE]}) from None
+    except (IntegrityError, OperationalError) as error:
+        _refuse_lost_race(error, field="starts_at")
 
 
 def _create_visit(
@@ -645,8 +658,8 @@ def _book_answer(
                 laid = len(visits)
                 if laid < plan.session_count:
                     short[plan.pk] = f"sessions {laid + 1}–{plan.session_count} found no time"
-    except IntegrityError:
-        raise ValidationError({"plans": [LOST_RACE]}) from None
+    except (IntegrityError, OperationalError) as error:
+        _refuse_lost_race(error, field="plans")
     return booked, short
 
 
