@@ -1,16 +1,19 @@
 """Progress charts as SVG, drawn on the server with matplotlib: one measure over time
 against its baseline, with the session dates marked."""
 
+import datetime
 import io
 
 from matplotlib import rc_context
-from matplotlib.dates import date2num
+from matplotlib.dates import AutoDateLocator, DateFormatter, date2num
 from matplotlib.figure import Figure
 
 from mesoclinic.outcomes.measures import Measure
 from mesoclinic.outcomes.selectors import PlanOutcomes
 
 INK, ACCENT, MUTED = "#1d2733", "#0b6e69", "#9aa5b1"
+# The measures drawn over time, on the outcomes page and in the treatment summary.
+CHARTED_MEASURES = ("density_per_cm2", "shedding_per_day")
 
 
 def progress_chart(outcomes: PlanOutcomes, measure: Measure) -> str:
@@ -47,6 +50,7 @@ def progress_chart(outcomes: PlanOutcomes, measure: Measure) -> str:
     axes.tick_params(labelsize=8, colors=INK)
     for side in ("top", "right"):
         axes.spines[side].set_visible(False)
+    _date_axis(axes, [row.day for row in outcomes.rows])
     figure.autofmt_xdate()
     figure.tight_layout()
     if baseline is not None or points:
@@ -56,3 +60,11 @@ def progress_chart(outcomes: PlanOutcomes, measure: Measure) -> str:
     with rc_context({"svg.fonttype": "none"}):
         figure.savefig(buffer, format="svg", metadata={"Date": None})
     return buffer.getvalue()
+
+
+def _date_axis(axes, days: list[datetime.date]) -> None:
+    """Whole days only: a course a week long would otherwise be ticked in hours."""
+    margin = datetime.timedelta(days=3)
+    axes.set_xlim(date2num(min(days) - margin), date2num(max(days) + margin))
+    axes.xaxis.set_major_locator(AutoDateLocator(minticks=3, maxticks=8))
+    axes.xaxis.set_major_formatter(DateFormatter("%d %b %Y"))

@@ -17,6 +17,7 @@ from PIL import Image, ImageOps, UnidentifiedImageError
 
 ACCEPTED_FORMATS = {"JPEG", "PNG", "WEBP"}
 THUMBNAIL_SIZE = (320, 320)
+PRINT_SIZE = (1000, 1000)  # sharp at the width of half an A4 page
 
 
 @dataclass(frozen=True)
@@ -52,6 +53,15 @@ def photo_store(upload) -> StoredPhoto:
     thumbnail.thumbnail(THUMBNAIL_SIZE)
     thumbnail.save(photo_path(stored.thumbnail_name), "JPEG", quality=80)
     return stored
+
+
+def photo_for_print(name: str) -> bytes:
+    """A stored photo scaled down for a printed page, as JPEG bytes."""
+    with Image.open(photo_path(name)) as image:
+        image.thumbnail(PRINT_SIZE)
+        buffer = io.BytesIO()
+        image.save(buffer, "JPEG", quality=85)
+    return buffer.getvalue()
 
 
 def photo_discard(stored: StoredPhoto) -> None:

@@ -10,5 +10,6 @@ urlpatterns = [
     path("plans/<int:plan_id>/photos/", views.photos, name="photos"),
     path("plans/<int:plan_id>/photos/add/", views.photo_add, name="photo_add"),
     path("photos/<int:photo_id>/<str:size>.jpg", views.photo_file, name="photo_file"),
+    path("plans/<int:plan_id>/summary.pdf", views.summary_pdf, name="summary_pdf"),
     path("plans/<int:plan_id>/charts/<str:measure_id>.svg", views.chart, name="chart"),
 ]

@@ -10,7 +10,7 @@ from django.views.decorators.http import require_POST
 
 from mesoclinic.accounts.permissions import Permission, has_permission
 from mesoclinic.outcomes import selectors, services
-from mesoclinic.outcomes.charts import progress_chart
+from mesoclinic.outcomes.charts import CHARTED_MEASURES, progress_chart
 from mesoclinic.outcomes.forms import (
     BASELINE,
     MeasurementForm,
@@ -20,11 +20,10 @@ from mesoclinic.outcomes.forms import (
 )
 from mesoclinic.outcomes.measures import measure_catalog
 from mesoclinic.outcomes.photos import photo_path
+from mesoclinic.outcomes.summary import treatment_summary, treatment_summary_pdf
 from mesoclinic.plans.models import TreatmentPlan
 from mesoclinic.treatments.models import TreatmentSession
 from mesoclinic.web import AuthenticatedHttpRequest, add_service_errors
-
-CHARTED = ("density_per_cm2", "shedding_per_day")
 
 
 @login_required
@@ -121,6 +120,17 @@ def chart(request: AuthenticatedHttpRequest, plan_id: int, measure_id: str) -> H
     return response
 
 
+@login_required
+def summary_pdf(request: AuthenticatedHttpRequest, plan_id: int) -> HttpResponse:
+    """The patient's treatment summary as an A4 PDF."""
+    plan = _plan(plan_id)
+    pdf = treatment_summary_pdf(treatment_summary(user=request.user, plan=plan))
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="treatment-summary-{plan.pk}.pdf"'
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
 def _page(request, outcomes, *, form, review_form) -> HttpResponse:
     may_record = has_permission(
         user=request.user, permission=Permission.OUTCOME_RECORD, patient=outcomes.plan.patient
@@ -132,7 +142,7 @@ def _page(request, outcomes, *, form, review_form) -> HttpResponse:
             "outcomes": outcomes,
             "plan": outcomes.plan,
             "measures": measure_catalog().measures,
-            "charted": CHARTED,
+            "charted": CHARTED_MEASURES,
             "form": form if may_record else None,
             "review_form": review_form if may_record else None,
             "review_source": measure_catalog().review_source,
@@ -168,7 +178,9 @@ def _photos_page(request, outcomes, form: PhotoForm) -> HttpResponse:
 
 def _plan(plan_id: int) -> TreatmentPlan:
     return get_object_or_404(
-        TreatmentPlan.objects.select_related("patient__location", "consultation", "protocol"),
+        TreatmentPlan.objects.select_related(
+            "patient__location", "consultation", "protocol", "formulation"
+        ),
         pk=plan_id,
     )
 

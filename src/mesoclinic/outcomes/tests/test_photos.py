@@ -25,8 +25,10 @@ def photo_dir(settings, tmp_path):
     return settings.MESOCLINIC_PHOTO_DIR
 
 
-def jpeg(name="scalp.jpg", size=(640, 480), with_gps=True) -> SimpleUploadedFile:
-    image = Image.new("RGB", size, (180, 140, 120))
+def jpeg(
+    name="scalp.jpg", size=(640, 480), with_gps=True, colour=(180, 140, 120)
+) -> SimpleUploadedFile:
+    image = Image.new("RGB", size, colour)
     exif = Image.Exif()
     if with_gps:
         exif[0x010F] = "PhoneMaker"  # camera make
