@@ -14,3 +14,14 @@ def now() -> datetime.datetime:
 
 def today() -> datetime.date:
     return timezone.localdate(now())
+
+
+REPORT_PERIOD = datetime.timedelta(days=365)
+
+
+def report_period(
+    since: datetime.date | None, until: datetime.date | None
+) -> tuple[datetime.date, datetime.date]:
+    """The days a report covers: a day left out makes it the twelve months up to today."""
+    until = until or today()
+    return since or until - REPORT_PERIOD, until

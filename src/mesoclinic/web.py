@@ -1,5 +1,6 @@
 """Helpers shared by every app's views."""
 
+import datetime
 from typing import TYPE_CHECKING
 
 from django import forms
@@ -18,6 +19,10 @@ if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
 
     from mesoclinic.accounts.models import User
+
+
+# HTML's date picker; it reads and writes ISO dates whatever the language.
+DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 def is_htmx_partial(request: HttpRequest) -> bool:
@@ -75,3 +80,15 @@ def chosen_location(request: HttpRequest, locations: QuerySet[Location]) -> Loca
     if first is None:
         raise PermissionDenied(_("This login works at no location."))
     return get_object_or_404(locations, pk=request.GET.get("location") or first.pk)
+
+
+class ReportPeriodForm(forms.Form):
+    """The days a clinic report covers, from the query string."""
+
+    since = forms.DateField(label=_("From"), required=False, widget=DATE_INPUT)
+    until = forms.DateField(label=_("To"), required=False, widget=DATE_INPUT)
+
+    def period(self) -> tuple[datetime.date | None, datetime.date | None]:
+        """The chosen days; a day left out is the report's default."""
+        data = self.cleaned_data if self.is_valid() else {}
+        return data.get("since"), data.get("until")

@@ -17,7 +17,7 @@ from mesoclinic.assessments.models import (
 )
 from mesoclinic.assessments.services import EDITABLE_FIELDS
 from mesoclinic.screening.models import Decision
-from mesoclinic.web import yes_no_unknown_field
+from mesoclinic.web import DATE_INPUT, yes_no_unknown_field
 
 SERVICE_FIELD_INPUTS = {"diagnoses": "diagnoses_text", "skin_areas": "skin_areas_text"}
 LIST_FIELDS = frozenset({"diagnoses", "triggers", "pull_test", "scalp_map", "skin_areas"})
@@ -54,7 +54,7 @@ class ConsultationForm(forms.ModelForm):
         model = Consultation
         fields = sorted(EDITABLE_FIELDS - LIST_FIELDS)
         widgets = {
-            "held_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "held_on": DATE_INPUT,
             "notes": forms.Textarea(attrs={"rows": 3}),
         }
 

@@ -16,6 +16,7 @@ from mesoclinic.formulary.models import (
     Lot,
     Product,
 )
+from mesoclinic.web import DATE_INPUT
 
 INGREDIENT_ROWS = 6
 CHECK_TOKEN_MAX_AGE_SECONDS = 60 * 60
@@ -161,9 +162,7 @@ class ReceiveForm(forms.Form):
         label=_("Product"), queryset=Product.objects.filter(is_active=True), required=False
     )
     lot_number = forms.CharField(label=_("Lot"), max_length=40, required=False)
-    expiry_date = forms.DateField(
-        label=_("Expiry date"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
+    expiry_date = forms.DateField(label=_("Expiry date"), required=False, widget=DATE_INPUT)
     quantity = forms.IntegerField(label=_("Vials"), min_value=1)
     supplier = forms.CharField(label=_("Supplier"), max_length=150, required=False)
 

@@ -9,6 +9,7 @@ from mesoclinic import clock
 from mesoclinic.outcomes.measures import measure_catalog
 from mesoclinic.outcomes.models import PhotoView, ReviewDecision
 from mesoclinic.outcomes.selectors import PlanOutcomes
+from mesoclinic.web import DATE_INPUT
 
 BASELINE = "baseline"
 
@@ -25,9 +26,7 @@ class MeasurementForm(forms.Form):
     """One field per measure; only those filled in are recorded."""
 
     visit = forms.ChoiceField(label=_("Visit"))
-    measured_on = forms.DateField(
-        label=_("Measured on"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-    )
+    measured_on = forms.DateField(label=_("Measured on"), widget=DATE_INPUT)
 
     def __init__(self, *args, outcomes: PlanOutcomes, **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -65,9 +64,7 @@ class PhotoForm(forms.Form):
     visit = forms.ChoiceField(label=_("Visit"))
     view = forms.ChoiceField(label=_("View"), choices=PhotoView.choices)
     custom_label = forms.CharField(label=_("Name of the view"), required=False, max_length=60)
-    taken_on = forms.DateField(
-        label=_("Taken on"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-    )
+    taken_on = forms.DateField(label=_("Taken on"), widget=DATE_INPUT)
     image = forms.FileField(
         label=_("Photo"),
         widget=forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png,image/webp"}),

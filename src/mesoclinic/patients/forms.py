@@ -9,7 +9,7 @@ from mesoclinic.accounts.models import Location, User
 from mesoclinic.patients.icd10 import normalize_icd10
 from mesoclinic.patients.models import Allergy, Condition, Medication, Patient
 from mesoclinic.patients.services import DEMOGRAPHIC_FIELDS, MEDICAL_FIELDS
-from mesoclinic.web import yes_no_unknown_field
+from mesoclinic.web import DATE_INPUT, yes_no_unknown_field
 
 if TYPE_CHECKING:
     pass
@@ -50,7 +50,7 @@ class PatientForm(forms.ModelForm):
         model = Patient
         fields = FIELD_ORDER
         widgets = {
-            "birth_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "birth_date": DATE_INPUT,
             "history_notes": forms.Textarea(attrs={"rows": 3}),
         }
 

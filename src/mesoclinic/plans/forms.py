@@ -6,6 +6,7 @@ from mesoclinic.assessments.models import ScalpZone
 from mesoclinic.formulary.models import Formulation
 from mesoclinic.patients.models import Patient
 from mesoclinic.plans.models import PlanStatus, Protocol
+from mesoclinic.web import DATE_INPUT
 
 WEEKDAYS = [
     (0, _("Monday")),
@@ -66,6 +67,4 @@ class TransitionForm(forms.Form):
 
 
 class CourseForm(forms.Form):
-    start_from = forms.DateField(
-        label=_("First session from"), widget=forms.DateInput(attrs={"type": "date"})
-    )
+    start_from = forms.DateField(label=_("First session from"), widget=DATE_INPUT)

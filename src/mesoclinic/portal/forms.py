@@ -14,6 +14,7 @@ from mesoclinic.portal.self_assessment import (
     DIAGNOSIS_ANSWERS,
     MEDICATION_ANSWERS,
 )
+from mesoclinic.web import DATE_INPUT
 
 NONE = "none"
 YES_NO = [("yes", _("Yes")), ("no", _("No"))]
@@ -65,7 +66,7 @@ class SelfAssessmentForm(forms.Form):
     birth_date = forms.DateField(
         label=_("Your date of birth"),
         validators=[validate_birth_date],
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=DATE_INPUT,
     )
     sex = forms.ChoiceField(
         label=_("Sex"),

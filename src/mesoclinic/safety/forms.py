@@ -1,7 +1,5 @@
 """Forms to report an adverse event (staff or patient), follow it up, and clear a hold."""
 
-import datetime
-
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -12,6 +10,7 @@ from mesoclinic.plans.models import TreatmentPlan
 from mesoclinic.safety.event_types import event_catalog
 from mesoclinic.safety.models import Outcome, ReportedVia
 from mesoclinic.safety.services import EventReport
+from mesoclinic.web import DATE_INPUT
 
 GRADE_CHOICES = [
     (1, _("1 · mild")),
@@ -26,7 +25,6 @@ PATIENT_SEVERITY = [
     (2, _("Moderate: it gets in the way of everyday things")),
     (3, _("Severe: I cannot go about my day, or it is getting worse")),
 ]
-DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 class EventForm(forms.Form):
@@ -123,13 +121,3 @@ class FollowUpForm(forms.Form):
 
 class ClearForm(forms.Form):
     note = forms.CharField(label=_("Why the plan may go on"), widget=forms.Textarea({"rows": 2}))
-
-
-class ReportPeriodForm(forms.Form):
-    since = forms.DateField(label=_("From"), required=False, widget=DATE_INPUT)
-    until = forms.DateField(label=_("To"), required=False, widget=DATE_INPUT)
-
-    def period(self) -> tuple[datetime.date | None, datetime.date | None]:
-        """The chosen days; a day left out is the report's default."""
-        data = self.cleaned_data if self.is_valid() else {}
-        return data.get("since"), data.get("until")

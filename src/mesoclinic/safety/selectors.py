@@ -20,7 +20,6 @@ from mesoclinic.safety.event_types import GRADES, event_catalog
 from mesoclinic.safety.models import AdverseEvent, SafetyAlert
 from mesoclinic.treatments.models import TreatmentSession, VialUse
 
-DEFAULT_PERIOD = datetime.timedelta(days=365)
 EVENT_RELATIONS = ("patient__location", "plan__formulation", "session__appointment", "reported_by")
 
 
@@ -109,8 +108,7 @@ def safety_report(
     completed there in the same days: by type, grade, formulation and lot, with the rate
     per 100 sessions. A fixed number of queries, whatever the clinic's size. By default
     the last twelve months up to today."""
-    until = until or clock.today()
-    since = since or until - DEFAULT_PERIOD
+    since, until = clock.report_period(since, until)
     require_permission(user=user, permission=Permission.SAFETY_REPORT, location=location)
     sessions = TreatmentSession.objects.filter(
         appointment__location=location,

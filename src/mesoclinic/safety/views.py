@@ -19,12 +19,12 @@ from mesoclinic.safety.forms import (
     EventForm,
     FollowUpForm,
     PatientEventForm,
-    ReportPeriodForm,
 )
 from mesoclinic.safety.models import ReportedVia, SafetyAlert
 from mesoclinic.treatments.selectors import session_get_for_user
 from mesoclinic.web import (
     AuthenticatedHttpRequest,
+    ReportPeriodForm,
     add_service_errors,
     chosen_location,
     user_locations,
