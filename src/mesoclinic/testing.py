@@ -101,7 +101,8 @@ def rooms(location_a):
 
 @pytest.fixture
 def accepted_plan(practitioner, location_a):
-    """`accepted_plan("weekly_8", preferred_weekdays=[1])`: a patient's plan ready to book."""
+    """`accepted_plan("weekly_8", preferred_weekdays=[1])`: a patient's plan ready to book;
+    `examined={...}` changes what the consultation found."""
     from mesoclinic.assessments.tests.factories import consult
     from mesoclinic.formulary.services import formulation_prescribe
     from mesoclinic.formulary.tests.factories import composition
@@ -111,9 +112,9 @@ def accepted_plan(practitioner, location_a):
 
     protocol_defaults_install(group=location_a.group)
 
-    def make(protocol_code: str = "weekly_8", **preferences):
+    def make(protocol_code: str = "weekly_8", *, examined: dict | None = None, **preferences):
         patient = register_patient(actor=practitioner, location=location_a)
-        consult(practitioner, patient)
+        consult(practitioner, patient, **(examined or {}))
         formulation = formulation_prescribe(
             actor=practitioner, patient=patient, composition=composition()
         )

@@ -29,6 +29,7 @@ NAVIGATION = [
     NavItem(_("Stock"), "formulary:stock", Permission.STOCK_USE),
     NavItem(_("Formulations"), "formulary:templates", Permission.FORMULATION_PRESCRIBE),
     NavItem(_("Safety"), "safety:report", Permission.SAFETY_REPORT),
+    NavItem(_("Outcomes"), "outcomes:report", Permission.OUTCOME_REPORT),
     NavItem(_("Audit log"), "audit:list", Permission.AUDIT_VIEW),
     NavItem(_("Screening policies"), "screening:policies", Permission.CLINIC_SETTINGS_EDIT),
 ]

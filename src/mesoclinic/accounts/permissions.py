@@ -41,6 +41,7 @@ class Permission(StrEnum):
     SAFETY_REPORT = "safety.report"  # the clinic's adverse events in figures
     OUTCOME_RECORD = "outcome.record"  # measurements, photos and the response review
     OUTCOME_SETTINGS = "outcome.settings"  # the clinic's response thresholds
+    OUTCOME_REPORT = "outcome.report"  # the clinic's response rates in figures
 
 
 ROLE_PERMISSIONS: dict[str, frozenset[Permission]] = {
@@ -96,6 +97,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[Permission]] = {
             Permission.SAFETY_REPORT,
             Permission.OUTCOME_RECORD,
             Permission.OUTCOME_SETTINGS,
+            Permission.OUTCOME_REPORT,
         }
     ),
     Role.PATIENT: frozenset(

@@ -1,5 +1,6 @@
 """Forms of the outcomes page: the measures of one visit, and the review decision."""
 
+from decimal import Decimal
 from typing import cast
 
 from django import forms
@@ -76,3 +77,16 @@ class PhotoForm(forms.Form):
         visit.choices = visit_choices(outcomes)
         visit.initial = str(outcomes.rows[-1].session_id or BASELINE)
         self.fields["taken_on"].initial = clock.today()
+
+
+class ThresholdForm(forms.Form):
+    """The least improvement a clinic counts as a response for one measure."""
+
+    measure = forms.CharField(widget=forms.HiddenInput)
+    kind = forms.ChoiceField(
+        label=_("Counted as"),
+        choices=[("percent", _("% of the baseline")), ("absolute", _("in the measure's unit"))],
+    )
+    value = forms.DecimalField(
+        label=_("Least improvement"), min_value=Decimal("0.01"), max_digits=6, decimal_places=2
+    )

@@ -2,22 +2,28 @@
 response judged against the baseline; each scoped and audited."""
 
 import datetime
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db.models import Q
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
-from mesoclinic.accounts.models import ClinicGroup, User
+from mesoclinic import clock
+from mesoclinic.accounts.models import ClinicGroup, Location, User
 from mesoclinic.accounts.permissions import Permission, require_permission
 from mesoclinic.assessments.models import Consultation
+from mesoclinic.assessments.scales import staging_scales
 from mesoclinic.audit.models import AuditAction
 from mesoclinic.audit.services import audit_record
 from mesoclinic.outcomes.measures import Response, Threshold, measure_catalog, response_of
 from mesoclinic.outcomes.models import Measurement, Photo, ResponseReview, ResponseThreshold
+from mesoclinic.patients.icd10 import icd10_title
 from mesoclinic.plans.models import TreatmentPlan
-from mesoclinic.treatments.models import SessionStatus
+from mesoclinic.treatments.models import SessionStatus, TreatmentSession
 
 
 @dataclass(frozen=True)
@@ -109,20 +115,19 @@ def outcomes_of(plan: TreatmentPlan) -> PlanOutcomes:
     """The plan's outcomes, unchecked and unaudited: for callers that checked already."""
     consultation = plan.consultation
     measurements = Measurement.objects.filter(Q(consultation=consultation) | Q(session__plan=plan))
-    baseline = {**consultation_baseline(consultation)}
+    recorded_at_baseline: dict[str, Decimal] = {}
     by_session: dict[int, dict[str, Decimal]] = {}
     for measurement in measurements:
         if measurement.consultation_id is not None:
-            baseline[measurement.measure] = measurement.value
+            recorded_at_baseline[measurement.measure] = measurement.value
         elif measurement.session_id is not None:
             by_session.setdefault(measurement.session_id, {})[measurement.measure] = (
                 measurement.value
             )
-    sessions = (
-        plan.treatment_sessions.filter(status=SessionStatus.COMPLETED)
-        .select_related("appointment")
-        .order_by("appointment__session_number", "completed_at")
+    sessions = plan.treatment_sessions.filter(status=SessionStatus.COMPLETED).select_related(
+        "appointment"
     )
+    baseline = baseline_of(consultation, recorded_at_baseline)
     rows = [OutcomeRow(0, consultation.held_on, None, baseline)]
     rows += [
         OutcomeRow(
@@ -131,20 +136,172 @@ def outcomes_of(plan: TreatmentPlan) -> PlanOutcomes:
             session.pk,
             by_session.get(session.pk, {}),
         )
-        for index, session in enumerate(sessions, start=1)
+        for index, session in enumerate(sessions.order_by(*SESSION_ORDER), start=1)
     ]
-    latest: dict[str, Decimal] = {}
-    for row in rows[1:]:
-        latest.update(row.values)
     response = response_of(
         catalog=measure_catalog(),
         baseline=baseline,
-        latest=latest,
+        latest=latest_of(row.values for row in rows[1:]),
         thresholds=thresholds_for(plan.patient.location.group_id),
     )
     return PlanOutcomes(
         plan, rows, response, list(plan.response_reviews.select_related("decided_by"))
     )
+
+
+# Sessions in the order they were given: by number in the course, then by completion.
+SESSION_ORDER = ("appointment__session_number", "completed_at")
+
+
+def baseline_of(consultation: Consultation, recorded: Mapping[str, Decimal]) -> dict[str, Decimal]:
+    """The consultation's own measures, with what was recorded for it taking precedence."""
+    return {**consultation_baseline(consultation), **recorded}
+
+
+def latest_of(visits: Iterable[Mapping[str, Decimal]]) -> dict[str, Decimal]:
+    """Each measure's last value over visits given in order."""
+    latest: dict[str, Decimal] = {}
+    for values in visits:
+        latest.update(values)
+    return latest
+
+
+@dataclass(frozen=True)
+class ResponseLine:
+    """Plans of one group, and how many were judged responding or not."""
+
+    label: str
+    plans: int
+    responding: int
+    not_responding: int
+
+    @property
+    def judged(self) -> int:
+        return self.responding + self.not_responding
+
+    @property
+    def rate_percent(self) -> float | None:
+        """Responding among those judged; plans without enough measures are not counted."""
+        return round(100 * self.responding / self.judged, 1) if self.judged else None
+
+
+@dataclass(frozen=True)
+class OutcomeReport:
+    location: Location
+    since: datetime.date
+    until: datetime.date
+    overall: ResponseLine
+    by_cause: list[ResponseLine]
+    by_stage: list[ResponseLine]
+    by_formulation: list[ResponseLine]
+    by_protocol: list[ResponseLine]
+
+
+def outcome_report(
+    *,
+    user: User,
+    location: Location,
+    since: datetime.date | None = None,
+    until: datetime.date | None = None,
+) -> OutcomeReport:
+    """The response of every plan with a session done at the location in [since, until],
+    by cause, stage, formulation and protocol, each with its counts. A plan with several
+    diagnoses or stages counts under each. Four queries, whatever the clinic's size."""
+    since, until = clock.report_period(since, until)
+    require_permission(user=user, permission=Permission.OUTCOME_REPORT, location=location)
+    plan_ids = TreatmentSession.objects.filter(
+        status=SessionStatus.COMPLETED,
+        appointment__location=location,
+        completed_at__date__gte=since,
+        completed_at__date__lte=until,
+    ).values("plan_id")
+    plans = list(
+        TreatmentPlan.objects.filter(pk__in=plan_ids).select_related(
+            "consultation", "protocol", "formulation__template"
+        )
+    )
+    verdicts = _verdicts(plans, plan_ids, thresholds_for(location.group_id))
+    groups: dict[str, defaultdict[str, list[bool | None]]] = {
+        name: defaultdict(list) for name in ("cause", "stage", "formulation", "protocol")
+    }
+    for plan in plans:
+        verdict = verdicts[plan.pk]
+        for name, labels in _plan_groups(plan).items():
+            for label in labels:
+                groups[name][label].append(verdict)
+    audit_record(
+        actor=user,
+        action=AuditAction.LIST,
+        object_type="outcomes.measurement",
+        location_id=location.pk,
+        details={"report": "outcomes", "since": since.isoformat(), "until": until.isoformat()},
+    )
+    return OutcomeReport(
+        location=location,
+        since=since,
+        until=until,
+        overall=_line(_("All plans"), list(verdicts.values())),
+        by_cause=_lines(groups["cause"]),
+        by_stage=_lines(groups["stage"]),
+        by_formulation=_lines(groups["formulation"]),
+        by_protocol=_lines(groups["protocol"]),
+    )
+
+
+def _verdicts(
+    plans: list[TreatmentPlan], plan_ids, thresholds: Mapping[str, Threshold | None]
+) -> dict[int, bool | None]:
+    """Each plan's response (None: not enough measures) from two reads of measurements."""
+    recorded_at_baseline: defaultdict[int, dict[str, Decimal]] = defaultdict(dict)
+    for consultation_id, measure, value in Measurement.objects.filter(
+        consultation__plans__in=plan_ids
+    ).values_list("consultation_id", "measure", "value"):
+        recorded_at_baseline[consultation_id][measure] = value
+    latest: defaultdict[int, dict[str, Decimal]] = defaultdict(dict)
+    for plan_id, measure, value in (
+        Measurement.objects.filter(session__plan__in=plan_ids)
+        .order_by(*(f"session__{field}" for field in SESSION_ORDER))
+        .values_list("session__plan_id", "measure", "value")
+    ):
+        latest[plan_id][measure] = value
+    catalog = measure_catalog()
+    return {
+        plan.pk: response_of(
+            catalog=catalog,
+            baseline=baseline_of(plan.consultation, recorded_at_baseline[plan.consultation_id]),
+            latest=latest[plan.pk],
+            thresholds=thresholds,
+        ).is_responding
+        for plan in plans
+    }
+
+
+def _plan_groups(plan: TreatmentPlan) -> dict[str, list[str]]:
+    consultation = plan.consultation
+    # Each scale's stage is the consultation's field of the scale's name.
+    stages = [
+        f"{scale.title} {stage}"
+        for name, scale in staging_scales().items()
+        if (stage := getattr(consultation, name, ""))
+    ]
+    causes = [f"{code} {icd10_title(code)}".strip() for code in consultation.diagnoses]
+    formulation = plan.formulation.template or plan.formulation
+    return {
+        "cause": causes or [_("No diagnosis recorded")],
+        "stage": stages or [_("Not staged")],
+        "formulation": [formulation.name],
+        "protocol": [plan.protocol.name],
+    }
+
+
+def _line(label: str, verdicts: list[bool | None]) -> ResponseLine:
+    return ResponseLine(label, len(verdicts), verdicts.count(True), verdicts.count(False))
+
+
+def _lines(groups: Mapping[str, list[bool | None]]) -> list[ResponseLine]:
+    """Largest group first; ties by name, so the report reads the same every time."""
+    lines = [_line(label, verdicts) for label, verdicts in groups.items()]
+    return sorted(lines, key=lambda line: (-line.plans, line.label))
 
 
 @dataclass(frozen=True)

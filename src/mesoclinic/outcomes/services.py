@@ -200,6 +200,29 @@ def response_threshold_set(
     return updated
 
 
+def response_threshold_reset(*, actor: User, group: ClinicGroup, measure_id: str) -> None:
+    """Back to the catalog's threshold for a measure; nothing to do if the clinic had none."""
+    require_permission(user=actor, permission=Permission.OUTCOME_SETTINGS)
+    if actor.clinic_group_id != group.pk:
+        raise ValidationError("That is another clinic group's setting.")
+    with transaction.atomic():
+        threshold = (
+            ResponseThreshold.objects.select_for_update()
+            .filter(clinic_group=group, measure=measure_id)
+            .first()
+        )
+        if threshold is None:
+            return
+        audit_record(
+            actor=actor,
+            action=AuditAction.DELETE,
+            object_type="outcomes.responsethreshold",
+            object_id=threshold.pk,
+            details={"measure": measure_id, "kind": threshold.kind, "value": str(threshold.value)},
+        )
+        threshold.delete()
+
+
 def _visit_patient(session: TreatmentSession | None, consultation: Consultation | None):
     """The patient of the one visit given: a completed session, or the consultation."""
     if session is not None and consultation is None:

@@ -5,6 +5,8 @@ from mesoclinic.outcomes import views
 app_name = "outcomes"
 
 urlpatterns = [
+    path("report/", views.report, name="report"),
+    path("thresholds/", views.thresholds, name="thresholds"),
     path("plans/<int:plan_id>/", views.plan_outcomes, name="plan"),
     path("plans/<int:plan_id>/review/", views.review, name="review"),
     path("plans/<int:plan_id>/photos/", views.photos, name="photos"),

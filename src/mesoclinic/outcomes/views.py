@@ -2,10 +2,11 @@
 the response review."""
 
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from mesoclinic.accounts.permissions import Permission, has_permission
@@ -16,6 +17,7 @@ from mesoclinic.outcomes.forms import (
     MeasurementForm,
     PhotoForm,
     ReviewForm,
+    ThresholdForm,
     visit_choices,
 )
 from mesoclinic.outcomes.measures import measure_catalog
@@ -23,7 +25,13 @@ from mesoclinic.outcomes.photos import photo_path
 from mesoclinic.outcomes.summary import treatment_summary, treatment_summary_pdf
 from mesoclinic.plans.models import TreatmentPlan
 from mesoclinic.treatments.models import TreatmentSession
-from mesoclinic.web import AuthenticatedHttpRequest, add_service_errors
+from mesoclinic.web import (
+    AuthenticatedHttpRequest,
+    ReportPeriodForm,
+    add_service_errors,
+    chosen_location,
+    user_locations,
+)
 
 
 @login_required
@@ -129,6 +137,85 @@ def summary_pdf(request: AuthenticatedHttpRequest, plan_id: int) -> HttpResponse
     response["Content-Disposition"] = f'inline; filename="treatment-summary-{plan.pk}.pdf"'
     response["Cache-Control"] = "private, no-store"
     return response
+
+
+@login_required
+def report(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """Response rates of the location's plans by cause, stage, formulation and protocol."""
+    locations = user_locations(request.user)
+    location = chosen_location(request, locations)
+    period = ReportPeriodForm(request.GET or None)
+    since, until = period.period()
+    outcome_report = selectors.outcome_report(
+        user=request.user, location=location, since=since, until=until
+    )
+    return render(
+        request,
+        "outcomes/report.html",
+        {"report": outcome_report, "locations": locations, "period": period},
+    )
+
+
+@login_required
+def thresholds(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """The clinic group's response thresholds: each measure's in force, changed or reset."""
+    group = request.user.clinic_group
+    if group is None:
+        raise PermissionDenied(_("Thresholds belong to a clinic group."))
+    failed = None
+    if request.method == "POST":
+        failed = _threshold_change(request, group)
+        if failed is None:
+            return redirect("outcomes:thresholds")
+    rows = [
+        (
+            measure,
+            threshold,
+            is_own,
+            failed
+            if failed is not None and failed.data.get("measure") == measure.id
+            else ThresholdForm(initial=_threshold_initial(measure.id, threshold)),
+        )
+        for measure, threshold, is_own in selectors.response_thresholds(
+            user=request.user, group=group
+        )
+    ]
+    return render(
+        request,
+        "outcomes/thresholds.html",
+        {"rows": rows, "review_source": measure_catalog().review_source},
+        status=400 if failed is not None else 200,
+    )
+
+
+def _threshold_change(request: AuthenticatedHttpRequest, group) -> ThresholdForm | None:
+    """Set or reset one measure's threshold; the form with its errors if refused."""
+    if "reset" in request.POST:  # whatever the value fields hold
+        services.response_threshold_reset(
+            actor=request.user, group=group, measure_id=request.POST.get("measure", "")
+        )
+        return None
+    form = ThresholdForm(request.POST)
+    if not form.is_valid():
+        return form
+    try:
+        services.response_threshold_set(
+            actor=request.user,
+            group=group,
+            measure_id=form.cleaned_data["measure"],
+            kind=form.cleaned_data["kind"],
+            value=form.cleaned_data["value"],
+        )
+    except ValidationError as error:
+        add_service_errors(form, error)
+        return form
+    return None
+
+
+def _threshold_initial(measure_id: str, threshold) -> dict:
+    if threshold is None:
+        return {"measure": measure_id, "kind": "percent"}
+    return {"measure": measure_id, "kind": threshold.kind, "value": threshold.value}
 
 
 def _page(request, outcomes, *, form, review_form) -> HttpResponse:
