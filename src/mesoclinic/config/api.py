@@ -15,6 +15,7 @@ from mesoclinic.assessments.api import router as assessments_router
 from mesoclinic.audit.api import router as audit_router
 from mesoclinic.formulary.api import patient_router as formulations_router
 from mesoclinic.formulary.api import router as formulary_router
+from mesoclinic.outcomes.api import router as outcomes_router
 from mesoclinic.patients.api import router as patients_router
 from mesoclinic.plans.api import router as plans_router
 from mesoclinic.safety.api import router as safety_router
@@ -44,6 +45,7 @@ api.add_router("/", plans_router)
 api.add_router("/", booking_router)
 api.add_router("/", sessions_router)
 api.add_router("/", safety_router)
+api.add_router("/", outcomes_router)
 
 
 @api.exception_handler(ValidationError)

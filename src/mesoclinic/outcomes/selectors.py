@@ -104,7 +104,13 @@ def thresholds_for(group_id: int) -> dict[str, Threshold | None]:
 def response_thresholds(*, user: User, group: ClinicGroup) -> list[tuple]:
     """Each measure with the threshold in force and whether the clinic set it."""
     require_permission(user=user, permission=Permission.OUTCOME_SETTINGS)
-    own = thresholds_for(group.pk)
+    return thresholds_in_force(group.pk)
+
+
+def thresholds_in_force(group_id: int | None) -> list[tuple]:
+    """Each measure, its threshold (the clinic's, else the catalog's), and whether it is
+    the clinic's: settings, not patient data, so for any staff member to read."""
+    own = thresholds_for(group_id) if group_id is not None else {}
     return [
         (measure, own.get(measure.id, measure.threshold), measure.id in own)
         for measure in measure_catalog().measures
