@@ -228,6 +228,7 @@ def _page(request, outcomes, *, form, review_form) -> HttpResponse:
         {
             "outcomes": outcomes,
             "plan": outcomes.plan,
+            "photos": selectors.plan_photos(user=request.user, plan=outcomes.plan),
             "measures": measure_catalog().measures,
             "charted": CHARTED_MEASURES,
             "form": form if may_record else None,

@@ -167,3 +167,13 @@ def test_a_non_image_through_the_page_is_shown_beside_the_field(client, practiti
 
     assert response.status_code == 400
     assert "This is not a readable image." in response.text
+
+
+def test_the_outcomes_page_shows_each_photo_s_thumbnail(client, practitioner, completed):
+    photo = upload(practitioner, completed, jpeg(), view="occipital")
+    client.force_login(practitioner)
+
+    page = client.get(reverse("outcomes:plan", args=[completed.plan_id]))
+
+    assert reverse("outcomes:photo_file", args=[photo.pk, "thumbnail"]) in page.text
+    assert "Occipital</strong> · Session 1" in page.text
