@@ -105,6 +105,8 @@ class SeedSummary:
     sessions: int
     adverse_events: int
     aftercare_messages: int
+    measurements: int
+    response_reviews: int
     logins: list[DemoLogin]
 
 

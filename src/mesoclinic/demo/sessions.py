@@ -8,6 +8,7 @@ import random
 from collections import Counter
 from decimal import Decimal
 
+from mesoclinic.demo.outcomes import OUTCOME_COUNTS, demo_outcomes
 from mesoclinic.formulary.models import Lot, MovementKind, Product, StockMovement
 from mesoclinic.messaging.models import Message, MessageStatus
 from mesoclinic.patients.models import Patient
@@ -25,7 +26,7 @@ from mesoclinic.treatments.models import (
 from mesoclinic.treatments.session_rules import session_rules
 
 SESSION_PRODUCT = "Capillary Vital Complex"  # a single-dose vial per session
-SESSION_COUNTS = ("sessions", "adverse_events", "aftercare_messages")
+SESSION_COUNTS = ("sessions", "adverse_events", "aftercare_messages", *OUTCOME_COUNTS)
 # Mild events after about one session in twelve; a serious one (grade 3, an infection or
 # an allergy) after about one in four hundred.
 MILD_EVENTS = [("erythema", 1), ("injection_pain", 1), ("bruising", 1), ("headache", 1)]
@@ -80,6 +81,7 @@ def demo_sessions(
         "adverse_events": len(events),
         "aftercare_messages": len(messages),
         "stock_movements": len(movements) + len(lots),
+        **demo_outcomes(sessions, plan_of),
     }
 
 

@@ -86,6 +86,20 @@ class Change:
             return None
         return self.improvement >= self.threshold.value
 
+    def as_json(self) -> dict:
+        """The change as a review keeps it: the figures as they stood when it was made."""
+
+        def text(value: Decimal | None) -> str | None:
+            return None if value is None else str(value)
+
+        return {
+            "measure": self.measure.id,
+            "baseline": text(self.baseline),
+            "latest": text(self.latest),
+            "percent": text(self.percent),
+            "has_responded": self.has_responded,
+        }
+
 
 @dataclass(frozen=True)
 class Response:

@@ -139,7 +139,7 @@ def response_review_record(
         review = ResponseReview(
             plan=plan,
             sessions_done=outcomes.sessions_done,
-            changes=[_change_json(change) for change in outcomes.response.changes],
+            changes=[change.as_json() for change in outcomes.response.changes],
             is_responding=outcomes.response.is_responding,
             decision=decision,
             note=note.strip(),
@@ -248,19 +248,6 @@ def _check_values(values: Mapping[str, Decimal]) -> None:
             )
     if errors:
         raise ValidationError(errors)
-
-
-def _change_json(change) -> dict:
-    def text(value):
-        return None if value is None else str(value)
-
-    return {
-        "measure": change.measure.id,
-        "baseline": text(change.baseline),
-        "latest": text(change.latest),
-        "percent": text(change.percent),
-        "has_responded": change.has_responded,
-    }
 
 
 def _audit(actor: User, instance, details: dict) -> None:

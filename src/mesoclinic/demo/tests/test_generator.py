@@ -158,3 +158,25 @@ def test_demo_sessions_carry_a_chart_a_traceable_vial_and_mostly_mild_events(db,
     rate = summary.adverse_events / summary.sessions
     assert 0.03 < rate < 0.2
     assert AdverseEvent.objects.filter(grade=1).count() > summary.adverse_events * 0.8
+
+
+def test_demo_outcomes_have_responders_non_responders_and_reviews(db, clinic_now):
+    from mesoclinic.accounts.models import Location
+    from mesoclinic.outcomes.models import Measurement, ResponseReview
+    from mesoclinic.outcomes.selectors import outcome_report, outcomes_of
+
+    clinic_now("2026-11-22T08:00")
+    summary = seed_clinic(patient_count=400, seed=5)
+
+    assert summary.measurements == Measurement.objects.count() > summary.sessions
+    assert summary.response_reviews == ResponseReview.objects.count() > 10
+    decisions = set(ResponseReview.objects.values_list("decision", flat=True))
+    assert decisions == {"continue", "adjust"}
+    # each review agrees with the response the app computes from the demo's measures
+    review = ResponseReview.objects.select_related("plan__consultation").first()
+    assert review.is_responding == (review.decision == "continue")
+    assert outcomes_of(review.plan).rows[review.sessions_done].values["density_per_cm2"]
+    manager = User.objects.get(username="manager")
+    overall = outcome_report(user=manager, location=Location.objects.first()).overall
+    assert overall.responding > 0
+    assert overall.not_responding > 0
