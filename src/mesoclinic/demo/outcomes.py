@@ -95,7 +95,7 @@ class _Course:
                 measure=measure,
                 value=value,
                 measured_on=ended.date(),
-                recorded_by_id=session.practitioner_id,
+                recorded_by_id=session.appointment.practitioner_id,
                 recorded_at=ended,
             )
             for measure, value in values.items()
@@ -122,7 +122,7 @@ class _Course:
             note=""
             if responding
             else "Little change so far: talked it through; the cocktail will be reviewed.",
-            decided_by_id=at.practitioner_id,
+            decided_by_id=at.appointment.practitioner_id,
             decided_at=(at.ended_at or at.created_at) + datetime.timedelta(minutes=5),
         )
 
