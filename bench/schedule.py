@@ -11,13 +11,10 @@ practitioner for half of them, and three practitioners who may treat it.
 """
 
 import argparse
-import datetime
-import json
-import os
-import pathlib
-import platform
 import random
 import sys
+
+from results_table import publish
 
 from mesoclinic.plans.protocols import protocol_book
 from mesoclinic.plans.windows import session_intervals
@@ -33,7 +30,6 @@ from mesoclinic.scheduling.optimiser import (
 PRACTITIONERS = 20
 WEEKS = 26
 MINUTES_A_DAY = 8 * 60
-RESULTS = pathlib.Path(__file__).parent / "results"
 
 
 def build_problem(courses: int, seed: int) -> Problem:
@@ -83,15 +79,6 @@ def row(size: int, problem: Problem, answer: Answer) -> dict:
     }
 
 
-def markdown(rows: list[dict]) -> str:
-    header = list(rows[0])
-    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
-    lines += [
-        "| " + " | ".join("-" if r[h] is None else str(r[h]) for h in header) + " |" for r in rows
-    ]
-    return "\n".join(lines)
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[100, 1000, 10000])
@@ -104,22 +91,13 @@ def main() -> None:
         rows.append(row(size, problem, plan_greedy(problem)))
         rows.append(row(size, problem, plan_cp_sat(problem, time_limit=arguments.time_limit)))
         sys.stderr.write(f"{size} courses: done\n")
-    table = markdown(rows)
-    sys.stdout.write(table + "\n")
-    RESULTS.mkdir(exist_ok=True)
-    stamp = datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%dT%H%M%SZ")
-    meta = {
-        "benchmark": "schedule",
-        "when": stamp,
-        "practitioners": PRACTITIONERS,
-        "weeks": WEEKS,
-        "time_limit_s": arguments.time_limit,
-        "python": platform.python_version(),
-        "cpus": os.cpu_count(),
-    }
-    (RESULTS / f"schedule-{stamp}.json").write_text(json.dumps({**meta, "rows": rows}, indent=2))
-    (RESULTS / f"schedule-{stamp}.md").write_text(
-        f"# Batch planner, {stamp}\n\n{json.dumps(meta)}\n\n{table}\n"
+    publish(
+        "schedule",
+        "Batch planner",
+        rows,
+        practitioners=PRACTITIONERS,
+        weeks=WEEKS,
+        time_limit_s=arguments.time_limit,
     )
 
 

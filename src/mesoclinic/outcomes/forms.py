@@ -79,6 +79,22 @@ class PhotoForm(forms.Form):
         self.fields["taken_on"].initial = clock.today()
 
 
+class HairEstimateForm(forms.Form):
+    """A trichoscopy image and the area it covers, for an estimated density."""
+
+    image = forms.FileField(
+        label=_("Trichoscopy image"),
+        widget=forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png,image/webp"}),
+    )
+    area_cm2 = forms.DecimalField(
+        label=_("Field of view (cm²)"),
+        min_value=Decimal("0.01"),
+        max_value=Decimal("10"),
+        decimal_places=3,
+        help_text=_("The skin the image covers, from the dermatoscope at its magnification."),
+    )
+
+
 class ThresholdForm(forms.Form):
     """The least improvement a clinic counts as a response for one measure."""
 

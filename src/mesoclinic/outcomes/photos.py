@@ -43,9 +43,7 @@ def photo_path(name: str) -> pathlib.Path:
 
 def photo_store(upload) -> StoredPhoto:
     """Check and re-encode an uploaded image; write it and its thumbnail."""
-    data = _read_limited(upload)
-    image = _decoded(data)
-    image = ImageOps.exif_transpose(image).convert("RGB")
+    image = photo_decoded(upload)
     key = uuid.uuid4().hex
     stored = StoredPhoto(f"{key}.jpg", f"{key}_t.jpg", image.width, image.height)
     image.save(photo_path(stored.file_name), "JPEG", quality=90, optimize=True)
@@ -53,6 +51,12 @@ def photo_store(upload) -> StoredPhoto:
     thumbnail.thumbnail(THUMBNAIL_SIZE)
     thumbnail.save(photo_path(stored.thumbnail_name), "JPEG", quality=80)
     return stored
+
+
+def photo_decoded(upload) -> Image.Image:
+    """An upload as an upright RGB image, once it passed the checks."""
+    image = _decoded(_read_limited(upload))
+    return ImageOps.exif_transpose(image).convert("RGB")
 
 
 def photo_for_print(name: str) -> bytes:

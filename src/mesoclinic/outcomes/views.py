@@ -10,10 +10,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from mesoclinic.accounts.permissions import Permission, has_permission
-from mesoclinic.outcomes import selectors, services
+from mesoclinic.outcomes import hair_count, selectors, services
 from mesoclinic.outcomes.charts import CHARTED_MEASURES, progress_chart
 from mesoclinic.outcomes.forms import (
     BASELINE,
+    HairEstimateForm,
     MeasurementForm,
     PhotoForm,
     ReviewForm,
@@ -21,7 +22,7 @@ from mesoclinic.outcomes.forms import (
     visit_choices,
 )
 from mesoclinic.outcomes.measures import measure_catalog
-from mesoclinic.outcomes.photos import photo_path
+from mesoclinic.outcomes.photos import photo_decoded, photo_path
 from mesoclinic.outcomes.summary import treatment_summary, treatment_summary_pdf
 from mesoclinic.plans.models import TreatmentPlan
 from mesoclinic.treatments.models import TreatmentSession
@@ -97,6 +98,37 @@ def photo_add(request: AuthenticatedHttpRequest, plan_id: int) -> HttpResponse:
                 f"{reverse('outcomes:photos', args=[plan.pk])}?view={form.cleaned_data['view']}"
             )
     return _photos_page(request, outcomes, form)
+
+
+@require_POST
+@login_required
+def hair_estimate(request: AuthenticatedHttpRequest, plan_id: int) -> HttpResponse:
+    """An estimated density from a trichoscopy image, offered in the measures form to be
+    checked by eye and recorded by hand; nothing is stored."""
+    plan = _plan(plan_id)
+    if not has_permission(
+        user=request.user, permission=Permission.OUTCOME_RECORD, patient=plan.patient
+    ):
+        raise PermissionDenied(_("Only a clinician estimates from an image."))
+    outcomes = selectors.plan_outcomes(user=request.user, plan=plan)
+    form = HairEstimateForm(request.POST, request.FILES)
+    estimate, initial = None, {}
+    if form.is_valid():
+        try:
+            image = photo_decoded(form.cleaned_data["image"])
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            estimate = hair_count.hair_estimate(image, area_cm2=form.cleaned_data["area_cm2"])
+            initial = {"density_per_cm2": estimate.density_per_cm2}
+    return _page(
+        request,
+        outcomes,
+        form=MeasurementForm(outcomes=outcomes, initial=initial),
+        review_form=ReviewForm(),
+        estimate_form=form,
+        estimate=estimate,
+    )
 
 
 @login_required
@@ -218,7 +250,9 @@ def _threshold_initial(measure_id: str, threshold) -> dict:
     return {"measure": measure_id, "kind": threshold.kind, "value": threshold.value}
 
 
-def _page(request, outcomes, *, form, review_form) -> HttpResponse:
+def _page(
+    request, outcomes, *, form, review_form, estimate_form=None, estimate=None
+) -> HttpResponse:
     may_record = has_permission(
         user=request.user, permission=Permission.OUTCOME_RECORD, patient=outcomes.plan.patient
     )
@@ -234,8 +268,12 @@ def _page(request, outcomes, *, form, review_form) -> HttpResponse:
             "form": form if may_record else None,
             "review_form": review_form if may_record else None,
             "review_source": measure_catalog().review_source,
+            "estimate_form": (estimate_form or HairEstimateForm()) if may_record else None,
+            "estimate": estimate,
         },
-        status=400 if form.errors or review_form.errors else 200,
+        status=400
+        if form.errors or review_form.errors or (estimate_form and estimate_form.errors)
+        else 200,
     )
 
 
