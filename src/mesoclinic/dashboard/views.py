@@ -1,5 +1,5 @@
 from django.contrib.auth.decorators import login_required
-from django.http import HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 
 from mesoclinic.accounts.models import Role
@@ -36,3 +36,9 @@ def home(request: AuthenticatedHttpRequest) -> HttpResponse:
         context["audit_events"] = audit_events_for_user(user=user, limit=RECENT_COUNT)
         context["refused_count"] = refused_access_count(user=user)
     return render(request, "dashboard/staff.html", context)
+
+
+def health(request: HttpRequest) -> JsonResponse:
+    """The server answers: for a load balancer's check, and the benchmarks' ceiling (the
+    whole stack but no database and no session)."""
+    return JsonResponse({"status": "ok"})
