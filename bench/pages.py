@@ -1,0 +1,220 @@
+"""Key pages and API reads at clinic-group scale, under load.
+
+    bash bench/run.sh [--small] [--patients N] [--locations N] [--duration S]
+
+For each database (SQLite, then PostgreSQL when bench/run.sh started one), this builds a
+clinic group with the demo generator and times it (rows/s), serves it as a deployment
+does (`mesoclinic serve`: gunicorn, 2 sync workers, production settings, but plain HTTP),
+counts each endpoint's queries once, then loads each from wrk in a separate process on
+loopback for a bounded time: median and p99 latency and throughput, beside the same
+server's /healthz as the ceiling. One table is printed, and kept as Markdown and JSON
+under bench/results/.
+
+`python bench/pages.py probe` is the part that runs inside Django, once per database:
+it picks typical rows to ask for, counts the queries of each endpoint and logs in.
+"""
+
+import argparse
+import json
+import os
+import pathlib
+import re
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+
+from results_table import publish
+
+ROOT = pathlib.Path(__file__).resolve().parent.parent
+VENV_BIN = ROOT / ".venv" / "bin"
+FULL = {"patients": 100_000, "locations": 50}
+SMALL = {"patients": 2_000, "locations": 5}
+WRK_CONNECTIONS = 8  # enough to keep both workers busy; each waits its turn
+
+
+def main() -> int:
+    if sys.argv[1:2] == ["probe"]:
+        return probe()
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--small", action="store_true", help="2,000 patients at 5 locations")
+    parser.add_argument("--patients", type=int)
+    parser.add_argument("--locations", type=int)
+    parser.add_argument("--duration", type=int, default=10, help="seconds of load per endpoint")
+    parser.add_argument("--postgres-url", help="also on this (empty) PostgreSQL database")
+    arguments = parser.parse_args()
+    scale = SMALL if arguments.small else FULL
+    patients = arguments.patients or scale["patients"]
+    locations = arguments.locations or scale["locations"]
+    databases = {"sqlite": None}
+    if arguments.postgres_url:
+        databases["postgresql"] = arguments.postgres_url
+    rows, settings = [], {"patients": patients, "locations": locations}
+    for name, url in databases.items():
+        with tempfile.TemporaryDirectory() as data_dir:
+            env = _environment(data_dir, url)
+            built = _build(env, patients, locations)
+            settings[f"{name}_generation"] = built
+            rows += _load(env, name, arguments.duration)
+    publish("pages", "Pages under load", rows, duration_s=arguments.duration, **settings)
+    return 0
+
+
+def _environment(data_dir: str, database_url: str | None) -> dict[str, str]:
+    env = {
+        **os.environ,
+        "MESOCLINIC_DATA_DIR": data_dir,
+        # What `mesoclinic serve` runs in production, but over plain HTTP on loopback.
+        "DJANGO_SETTINGS_MODULE": "mesoclinic.config.django.production",
+        "SECURE_SSL_REDIRECT": "false",
+    }
+    env.pop("DATABASE_URL", None)
+    if database_url:
+        env["DATABASE_URL"] = database_url
+    return env
+
+
+def _build(env: dict[str, str], patients: int, locations: int) -> dict:
+    """The demo generator at this scale, timed; rows counted afterwards over all tables."""
+    started = time.perf_counter()
+    seed = ["seed", "--patients", str(patients), "--locations", str(locations)]
+    _mesoclinic(env, *seed)
+    seconds = time.perf_counter() - started
+    _mesoclinic(env, "manage", "collectstatic", "--noinput", "--verbosity", "0")
+    counts = _probe(env)["rows"]
+    total = sum(counts.values())
+    sys.stderr.write(f"built {total:,} rows in {seconds:.0f} s\n")
+    return {
+        "seconds": round(seconds, 1),
+        "rows": total,
+        "rows_per_s": round(total / seconds),
+        "sessions": counts.get("treatments.treatmentsession", 0),
+        "patients": counts.get("patients.patient", 0),
+    }
+
+
+def _mesoclinic(env: dict[str, str], *arguments: str) -> None:
+    command = [str(VENV_BIN / "mesoclinic"), *arguments]
+    subprocess.run(command, env=env, check=True, stdout=sys.stderr)  # noqa: S603 (ours)
+
+
+def _probe(env: dict[str, str]) -> dict:
+    output = subprocess.run(  # noqa: S603 (our own command)
+        [VENV_BIN / "python", __file__, "probe"], env=env, check=True, capture_output=True
+    ).stdout
+    return json.loads(output)
+
+
+def _load(env: dict[str, str], database: str, duration: int) -> list[dict]:
+    probed = _probe(env)
+    port = _free_port()
+    server = subprocess.Popen(  # noqa: S603 (our own command)
+        [VENV_BIN / "mesoclinic", "serve", "--workers", "2", "--bind", f"127.0.0.1:{port}"],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        base = f"http://127.0.0.1:{port}"
+        _wait_until_up(f"{base}/healthz")
+        cookie = f"sessionid={probed['session']}"
+        ceiling = _wrk(f"{base}/healthz", cookie, duration)
+        rows = [_row(database, "healthz (ceiling)", "json", 0, ceiling, ceiling)]
+        for endpoint in probed["endpoints"]:
+            measured = _wrk(base + endpoint["path"], cookie, duration)
+            rows.append(
+                _row(
+                    database,
+                    endpoint["name"],
+                    endpoint["kind"],
+                    endpoint["queries"],
+                    measured,
+                    ceiling,
+                )
+            )
+            sys.stderr.write(f"{database} {endpoint['name']}: {measured}\n")
+        return rows
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+
+def _row(database, name, kind, queries, measured, ceiling) -> dict:
+    return {
+        "database": database,
+        "endpoint": name,
+        "kind": kind,
+        "queries": queries,
+        "median_ms": measured["median_ms"],
+        "p99_ms": measured["p99_ms"],
+        "req_per_s": measured["req_per_s"],
+        "errors": measured["errors"],
+        "vs_ceiling_pct": round(100 * measured["req_per_s"] / ceiling["req_per_s"], 1),
+    }
+
+
+def _wrk(url: str, cookie: str, duration: int) -> dict:
+    """wrk's closed loop on loopback, bounded in time; its latency distribution parsed."""
+    output = subprocess.run(  # noqa: S603 (wrk on loopback)
+        ["wrk", "--threads", "1", "--connections", str(WRK_CONNECTIONS)]
+        + ["--duration", f"{duration}s", "--timeout", "5s", "--latency"]
+        + ["--header", f"Cookie: {cookie}", url],
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
+    percentiles = dict(re.findall(r"^\s+(50|99)%\s+([\d.]+\w+)$", output, re.MULTILINE))
+    errors = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
+    socket_errors = re.search(r"Socket errors: .*?timeout (\d+)", output)
+    return {
+        "median_ms": _milliseconds(percentiles["50"]),
+        "p99_ms": _milliseconds(percentiles["99"]),
+        "req_per_s": round(float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))),
+        "errors": int(errors.group(1) if errors else 0)
+        + int(socket_errors.group(1) if socket_errors else 0),
+    }
+
+
+def _milliseconds(text: str) -> float:
+    value, unit = re.fullmatch(r"([\d.]+)(us|ms|s)", text).groups()
+    return round(float(value) * {"us": 0.001, "ms": 1, "s": 1000}[unit], 2)
+
+
+def _free_port() -> int:
+    with socket.socket() as probe_socket:
+        probe_socket.bind(("127.0.0.1", 0))
+        return probe_socket.getsockname()[1]
+
+
+def _wait_until_up(url: str) -> None:
+    for _ in range(100):
+        try:
+            with urllib.request.urlopen(url, timeout=2):  # noqa: S310 (loopback only)
+                return
+        except OSError:
+            time.sleep(0.2)
+    raise SystemExit(f"the server did not answer at {url}")
+
+
+def probe() -> int:
+    """Inside Django: rows per table, the endpoints with their query counts, a session."""
+    import django
+
+    django.setup()
+    from mesoclinic.demo.targets import key_targets, manager_session, query_counts, row_counts
+
+    json.dump(
+        {
+            "rows": row_counts(),
+            "endpoints": query_counts(key_targets()),
+            "session": manager_session(),
+        },
+        sys.stdout,
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,98 @@
+"""The key pages and API reads of a demo clinic, each at a typical row, with the most
+queries it may take. The benchmark loads them (bench/pages.py) and the test suite guards
+their query counts at two sizes of clinic: one list serves both, so every page in the
+benchmark's table is guarded."""
+
+import datetime
+from dataclasses import dataclass
+
+from django.apps import apps
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from mesoclinic.accounts.models import Location, User
+from mesoclinic.outcomes.models import ResponseReview
+from mesoclinic.treatments.models import VialUse
+
+MANAGER = "manager"  # the demo's manager of every location
+
+
+@dataclass(frozen=True)
+class Target:
+    name: str
+    kind: str  # "html" or "json"
+    path: str
+    max_queries: int  # whatever the clinic's size
+
+
+def key_targets() -> list[Target]:
+    """At the first location: the latest plan that reached its response review (a full
+    record: consultation, sessions, measures), its patient, and the latest lot used."""
+    location = Location.objects.order_by("id").first()
+    review = (
+        ResponseReview.objects.filter(plan__patient__location=location)
+        .select_related("plan__patient", "plan__consultation")
+        .order_by("-id")
+        .first()
+    )
+    lot_use = VialUse.objects.filter(session__appointment__location=location).order_by("-id")
+    if location is None or review is None or not lot_use.exists():
+        raise LookupError("No demo clinic with treated plans: run `mesoclinic seed` first.")
+    plan, lot_id = review.plan, lot_use.values_list("lot_id", flat=True).first()
+    patient, search = plan.patient, plan.patient.family_name[:3]
+    last_visit = plan.appointments.order_by("-starts_at").first()
+    day = timezone.localdate(last_visit.starts_at) if last_visit else review.decided_at.date()
+    monday = day - datetime.timedelta(days=day.weekday())
+    return [
+        Target("patient list, search", "html", f"/patients/?q={search}", 6),
+        Target("patient record", "html", f"/patients/{patient.pk}/", 19),
+        Target("consultation", "html", f"/consultations/{plan.consultation_id}/", 6),
+        Target("plan with sessions", "html", f"/plans/{plan.pk}/", 11),
+        Target("calendar week", "html", f"/calendar/?location={location.pk}&day={day}", 14),
+        Target("outcome report", "html", f"/outcomes/report/?location={location.pk}", 11),
+        Target("lot recall", "html", f"/sessions/lots/{lot_id}/recipients/", 6),
+        Target("API patient search", "json", f"/api/v1/patients?q={search}", 6),
+        Target("API patient record", "json", f"/api/v1/patients/{patient.pk}", 8),
+        Target("API plan sessions", "json", f"/api/v1/plans/{plan.pk}/sessions", 12),
+        Target(
+            "API calendar week",
+            "json",
+            f"/api/v1/calendar?location={location.pk}&from={monday}&days=7",
+            12,
+        ),
+        Target("API outcome report", "json", f"/api/v1/locations/{location.pk}/outcome-report", 9),
+        Target("API lot recall", "json", f"/api/v1/formulary/lots/{lot_id}/recipients", 6),
+    ]
+
+
+def query_counts(targets: list[Target]) -> list[dict]:
+    """Each target fetched once as the manager: its status and the queries it took."""
+    client = _manager_client()
+    counted = []
+    for target in targets:
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(target.path)
+        counted.append({**target.__dict__, "status": response.status_code, "queries": len(queries)})
+    return counted
+
+
+def manager_session() -> str:
+    """A signed-in session of the demo's manager, for a load generator's cookie."""
+    return _manager_client().cookies["sessionid"].value
+
+
+def _manager_client() -> Client:
+    client = Client(SERVER_NAME="localhost")  # a host every deployment allows
+    client.force_login(User.objects.get(username=MANAGER))
+    return client
+
+
+def row_counts() -> dict[str, int]:
+    """Rows in every table of the project's apps."""
+    return {
+        model._meta.label_lower: model.objects.count()
+        for model in apps.get_models()
+        if model.__module__.startswith("mesoclinic.")
+    }
