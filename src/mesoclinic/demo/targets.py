@@ -92,7 +92,7 @@ def _manager_client() -> Client:
 def row_counts() -> dict[str, int]:
     """Rows in every table of the project's apps."""
     return {
-        model._meta.label_lower: model.objects.count()
+        model._meta.label_lower: model._default_manager.count()
         for model in apps.get_models()
         if model.__module__.startswith("mesoclinic.")
     }
