@@ -189,7 +189,8 @@ def _free_port() -> int:
 
 
 def _wait_until_up(url: str) -> None:
-    for _ in range(100):
+    """`mesoclinic serve` collects the static files first: allow it two minutes."""
+    for _ in range(600):
         try:
             with urllib.request.urlopen(url, timeout=2):  # noqa: S310 (loopback only)
                 return
