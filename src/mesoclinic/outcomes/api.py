@@ -4,17 +4,14 @@ recording measures and the response review, the clinic's thresholds and its repo
 import datetime
 from decimal import Decimal
 
-from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from ninja import Field, Router, Schema, Status
 
-from mesoclinic.accounts.models import ClinicGroup, Location, User
+from mesoclinic.accounts.models import Location
 from mesoclinic.outcomes import selectors, services
 from mesoclinic.outcomes.measures import Change
 from mesoclinic.outcomes.models import Measurement, ResponseReview
-from mesoclinic.plans.models import TreatmentPlan
-from mesoclinic.treatments.models import TreatmentSession
 from mesoclinic.web import api_user
 
 router = Router(tags=["outcomes"])
@@ -136,7 +133,7 @@ def measures(request: HttpRequest) -> list[dict]:
     summary="Measures visit by visit, the change from baseline and the response",
 )
 def plan_outcomes(request: HttpRequest, plan_id: int) -> dict:
-    outcomes = selectors.plan_outcomes(user=api_user(request), plan=_plan(plan_id))
+    outcomes = selectors.plan_outcomes(user=api_user(request), plan=selectors.plan_get(plan_id))
     return {
         "plan_id": outcomes.plan.pk,
         "sessions_done": outcomes.sessions_done,
@@ -154,14 +151,12 @@ def plan_outcomes(request: HttpRequest, plan_id: int) -> dict:
     summary="Record measures of the baseline or of a completed session",
 )
 def record_measurements(request: HttpRequest, plan_id: int, payload: MeasurementsIn) -> Status:
-    plan = _plan(plan_id)
-    is_baseline = payload.visit == "baseline"
-    session = None if is_baseline else _session(plan, payload.visit)
+    consultation, session = selectors.plan_visit(selectors.plan_get(plan_id), payload.visit)
     recorded: list[Measurement] = services.measurement_record(
         actor=api_user(request),
         values=payload.values,
         measured_on=payload.measured_on,
-        consultation=plan.consultation if is_baseline else None,
+        consultation=consultation,
         session=session,
     )
     return Status(201, recorded)
@@ -174,7 +169,10 @@ def record_measurements(request: HttpRequest, plan_id: int, payload: Measurement
 )
 def review(request: HttpRequest, plan_id: int, payload: ReviewIn) -> Status:
     recorded: ResponseReview = services.response_review_record(
-        actor=api_user(request), plan=_plan(plan_id), decision=payload.decision, note=payload.note
+        actor=api_user(request),
+        plan=selectors.plan_get(plan_id),
+        decision=payload.decision,
+        note=payload.note,
     )
     return Status(201, recorded)
 
@@ -188,7 +186,7 @@ def set_threshold(request: HttpRequest, measure_id: str, payload: ThresholdIn):
     user = api_user(request)
     return services.response_threshold_set(
         actor=user,
-        group=_group(user),
+        group=selectors.settings_group(user),
         measure_id=measure_id,
         kind=payload.kind,
         value=payload.value,
@@ -202,7 +200,9 @@ def set_threshold(request: HttpRequest, measure_id: str, payload: ThresholdIn):
 )
 def reset_threshold(request: HttpRequest, measure_id: str) -> Status:
     user = api_user(request)
-    services.response_threshold_reset(actor=user, group=_group(user), measure_id=measure_id)
+    services.response_threshold_reset(
+        actor=user, group=selectors.settings_group(user), measure_id=measure_id
+    )
     return Status(204, None)
 
 
@@ -221,21 +221,3 @@ def report(
     return selectors.outcome_report(
         user=api_user(request), location=location, since=since, until=until
     )
-
-
-def _plan(plan_id: int) -> TreatmentPlan:
-    return get_object_or_404(
-        TreatmentPlan.objects.select_related("patient__location", "consultation"), pk=plan_id
-    )
-
-
-def _group(user: User) -> ClinicGroup:
-    if user.clinic_group is None:
-        raise PermissionDenied("Thresholds belong to a clinic group.")
-    return user.clinic_group
-
-
-def _session(plan: TreatmentPlan, session_id: str) -> TreatmentSession:
-    if not session_id.isdigit():
-        raise ValidationError({"visit": ["Give 'baseline' or a session's id."]})
-    return get_object_or_404(TreatmentSession, pk=int(session_id), plan=plan)

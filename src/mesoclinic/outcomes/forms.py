@@ -9,10 +9,8 @@ from django.utils.translation import gettext_lazy as _
 from mesoclinic import clock
 from mesoclinic.outcomes.measures import measure_catalog
 from mesoclinic.outcomes.models import PhotoView, ReviewDecision
-from mesoclinic.outcomes.selectors import PlanOutcomes
+from mesoclinic.outcomes.selectors import BASELINE, PlanOutcomes
 from mesoclinic.web import DATE_INPUT
-
-BASELINE = "baseline"
 
 
 def visit_choices(outcomes: PlanOutcomes) -> list[tuple[str, str]]:

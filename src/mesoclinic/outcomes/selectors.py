@@ -7,6 +7,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -360,6 +361,39 @@ def photo_comparison(
             label = "Baseline" if row.number == 0 else f"Session {row.number}"
             columns.append(PhotoColumn(key, label, row.day, by_visit.get(key)))
     return columns
+
+
+BASELINE = "baseline"  # the visit that is the consultation; any other visit is a session id
+
+
+def plan_get(plan_id: int) -> TreatmentPlan:
+    """A plan with what the outcomes pages read of it; unchecked: the reads that follow
+    (plan_outcomes, the services) check the user."""
+    return get_object_or_404(
+        TreatmentPlan.objects.select_related(
+            "patient__location", "consultation", "protocol", "formulation"
+        ),
+        pk=plan_id,
+    )
+
+
+def plan_visit(
+    plan: TreatmentPlan, visit: str
+) -> tuple[Consultation | None, TreatmentSession | None]:
+    """The visit a measure or photo belongs to: the consultation, or one of the plan's
+    sessions by its id."""
+    if visit == BASELINE:
+        return plan.consultation, None
+    if not visit.isdigit():
+        raise ValidationError({"visit": [f"Give '{BASELINE}' or a session's id."]})
+    return None, get_object_or_404(TreatmentSession, pk=int(visit), plan=plan)
+
+
+def settings_group(user: User) -> ClinicGroup:
+    """The clinic group whose outcome settings the user reads and keeps."""
+    if user.clinic_group is None:
+        raise PermissionDenied("Thresholds belong to a clinic group.")
+    return user.clinic_group
 
 
 def photo_get_for_user(*, user: User, photo_id: int) -> Photo:

@@ -2,18 +2,16 @@
 the response review."""
 
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from mesoclinic.accounts.permissions import Permission, has_permission
+from mesoclinic.accounts.permissions import Permission, has_permission, require_permission
 from mesoclinic.outcomes import hair_count, selectors, services
 from mesoclinic.outcomes.charts import CHARTED_MEASURES, progress_chart
 from mesoclinic.outcomes.forms import (
-    BASELINE,
     HairEstimateForm,
     MeasurementForm,
     PhotoForm,
@@ -25,7 +23,6 @@ from mesoclinic.outcomes.measures import measure_catalog
 from mesoclinic.outcomes.photos import photo_decoded, photo_path
 from mesoclinic.outcomes.summary import treatment_summary, treatment_summary_pdf
 from mesoclinic.plans.models import TreatmentPlan
-from mesoclinic.treatments.models import TreatmentSession
 from mesoclinic.web import (
     AuthenticatedHttpRequest,
     ReportPeriodForm,
@@ -37,18 +34,16 @@ from mesoclinic.web import (
 
 @login_required
 def plan_outcomes(request: AuthenticatedHttpRequest, plan_id: int) -> HttpResponse:
-    plan = _plan(plan_id)
+    plan = selectors.plan_get(plan_id)
     outcomes = selectors.plan_outcomes(user=request.user, plan=plan)
     form = MeasurementForm(request.POST or None, outcomes=outcomes)
     if request.method == "POST" and form.is_valid():
-        visit = form.cleaned_data["visit"]
         try:
             services.measurement_record(
                 actor=request.user,
                 values=form.values(),
                 measured_on=form.cleaned_data["measured_on"],
-                consultation=plan.consultation if visit == BASELINE else None,
-                session=None if visit == BASELINE else _session(plan, visit),
+                **_visit(plan, form),
             )
         except ValidationError as error:
             add_service_errors(form, error)
@@ -60,7 +55,7 @@ def plan_outcomes(request: AuthenticatedHttpRequest, plan_id: int) -> HttpRespon
 @require_POST
 @login_required
 def review(request: AuthenticatedHttpRequest, plan_id: int) -> HttpResponse:
-    plan = _plan(plan_id)
+    plan = selectors.plan_get(plan_id)
     form = ReviewForm(request.POST)
     if form.is_valid():
         try:
@@ -76,11 +71,10 @@ def review(request: AuthenticatedHttpRequest, plan_id: int) -> HttpResponse:
 @require_POST
 @login_required
 def photo_add(request: AuthenticatedHttpRequest, plan_id: int) -> HttpResponse:
-    plan = _plan(plan_id)
+    plan = selectors.plan_get(plan_id)
     outcomes = selectors.plan_outcomes(user=request.user, plan=plan)
     form = PhotoForm(request.POST, request.FILES, outcomes=outcomes)
     if form.is_valid():
-        visit = form.cleaned_data["visit"]
         try:
             services.photo_upload(
                 actor=request.user,
@@ -88,8 +82,7 @@ def photo_add(request: AuthenticatedHttpRequest, plan_id: int) -> HttpResponse:
                 view=form.cleaned_data["view"],
                 custom_label=form.cleaned_data["custom_label"],
                 taken_on=form.cleaned_data["taken_on"],
-                consultation=plan.consultation if visit == BASELINE else None,
-                session=None if visit == BASELINE else _session(plan, visit),
+                **_visit(plan, form),
             )
         except ValidationError as error:
             add_service_errors(form, error)
@@ -105,11 +98,10 @@ def photo_add(request: AuthenticatedHttpRequest, plan_id: int) -> HttpResponse:
 def hair_estimate(request: AuthenticatedHttpRequest, plan_id: int) -> HttpResponse:
     """An estimated density from a trichoscopy image, offered in the measures form to be
     checked by eye and recorded by hand; nothing is stored."""
-    plan = _plan(plan_id)
-    if not has_permission(
+    plan = selectors.plan_get(plan_id)
+    require_permission(
         user=request.user, permission=Permission.OUTCOME_RECORD, patient=plan.patient
-    ):
-        raise PermissionDenied(_("Only a clinician estimates from an image."))
+    )
     outcomes = selectors.plan_outcomes(user=request.user, plan=plan)
     form = HairEstimateForm(request.POST, request.FILES)
     estimate, initial = None, {}
@@ -134,7 +126,7 @@ def hair_estimate(request: AuthenticatedHttpRequest, plan_id: int) -> HttpRespon
 @login_required
 def photos(request: AuthenticatedHttpRequest, plan_id: int) -> HttpResponse:
     """The same view side by side across the chosen visits, with dates and session numbers."""
-    outcomes = selectors.plan_outcomes(user=request.user, plan=_plan(plan_id))
+    outcomes = selectors.plan_outcomes(user=request.user, plan=selectors.plan_get(plan_id))
     return _photos_page(request, outcomes, PhotoForm(outcomes=outcomes))
 
 
@@ -154,7 +146,7 @@ def chart(request: AuthenticatedHttpRequest, plan_id: int, measure_id: str) -> H
     measure = measure_catalog().get(measure_id)
     if measure is None:
         raise Http404("No such measure.")
-    outcomes = selectors.plan_outcomes(user=request.user, plan=_plan(plan_id))
+    outcomes = selectors.plan_outcomes(user=request.user, plan=selectors.plan_get(plan_id))
     response = HttpResponse(progress_chart(outcomes, measure), content_type="image/svg+xml")
     response["Cache-Control"] = "private, no-store"
     return response
@@ -163,7 +155,7 @@ def chart(request: AuthenticatedHttpRequest, plan_id: int, measure_id: str) -> H
 @login_required
 def summary_pdf(request: AuthenticatedHttpRequest, plan_id: int) -> HttpResponse:
     """The patient's treatment summary as an A4 PDF."""
-    plan = _plan(plan_id)
+    plan = selectors.plan_get(plan_id)
     pdf = treatment_summary_pdf(treatment_summary(user=request.user, plan=plan))
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="treatment-summary-{plan.pk}.pdf"'
@@ -191,9 +183,7 @@ def report(request: AuthenticatedHttpRequest) -> HttpResponse:
 @login_required
 def thresholds(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The clinic group's response thresholds: each measure's in force, changed or reset."""
-    group = request.user.clinic_group
-    if group is None:
-        raise PermissionDenied(_("Thresholds belong to a clinic group."))
+    group = selectors.settings_group(request.user)
     failed = None
     if request.method == "POST":
         failed = _threshold_change(request, group)
@@ -302,14 +292,6 @@ def _photos_page(request, outcomes, form: PhotoForm) -> HttpResponse:
     )
 
 
-def _plan(plan_id: int) -> TreatmentPlan:
-    return get_object_or_404(
-        TreatmentPlan.objects.select_related(
-            "patient__location", "consultation", "protocol", "formulation"
-        ),
-        pk=plan_id,
-    )
-
-
-def _session(plan: TreatmentPlan, session_id: str) -> TreatmentSession:
-    return get_object_or_404(TreatmentSession, pk=session_id, plan=plan)
+def _visit(plan: TreatmentPlan, form) -> dict:
+    consultation, session = selectors.plan_visit(plan, form.cleaned_data["visit"])
+    return {"consultation": consultation, "session": session}

@@ -11,6 +11,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from PIL import Image
 
+from mesoclinic.audit.models import AuditEvent
 from mesoclinic.outcomes.hair_count import count_hairs, hair_estimate, synthetic_trichoscopy
 from mesoclinic.outcomes.models import Measurement
 
@@ -85,3 +86,4 @@ def test_reception_gets_no_estimate(client, reception, completed):
     )
 
     assert page.status_code == 403
+    assert AuditEvent.objects.filter(actor=reception, action="denied").exists()
