@@ -166,9 +166,7 @@ def response_review_record(
 def response_threshold_set(
     *, actor: User, group: ClinicGroup, measure_id: str, kind: str, value: Decimal
 ) -> ResponseThreshold:
-    require_permission(user=actor, permission=Permission.OUTCOME_SETTINGS)
-    if actor.clinic_group_id != group.pk:
-        raise ValidationError("That is another clinic group's setting.")
+    _require_group_settings(actor, group)
     if measure_catalog().get(measure_id) is None:
         raise ValidationError({"measure": [f"Unknown measure {measure_id!r}."]})
     if kind not in {"percent", "absolute"}:
@@ -202,9 +200,7 @@ def response_threshold_set(
 
 def response_threshold_reset(*, actor: User, group: ClinicGroup, measure_id: str) -> None:
     """Back to the catalog's threshold for a measure; nothing to do if the clinic had none."""
-    require_permission(user=actor, permission=Permission.OUTCOME_SETTINGS)
-    if actor.clinic_group_id != group.pk:
-        raise ValidationError("That is another clinic group's setting.")
+    _require_group_settings(actor, group)
     with transaction.atomic():
         threshold = (
             ResponseThreshold.objects.select_for_update()
@@ -221,6 +217,13 @@ def response_threshold_reset(*, actor: User, group: ClinicGroup, measure_id: str
             details={"measure": measure_id, "kind": threshold.kind, "value": str(threshold.value)},
         )
         threshold.delete()
+
+
+def _require_group_settings(actor: User, group: ClinicGroup) -> None:
+    """A manager changes the outcome settings of their own clinic group only."""
+    require_permission(user=actor, permission=Permission.OUTCOME_SETTINGS)
+    if actor.clinic_group_id != group.pk:
+        raise ValidationError("That is another clinic group's setting.")
 
 
 def _visit_patient(session: TreatmentSession | None, consultation: Consultation | None):
