@@ -67,7 +67,7 @@ def treatment_summary(*, user: User, plan: TreatmentPlan) -> TreatmentSummary:
             SessionLine(
                 number=session.appointment.session_number,
                 day=timezone.localdate(session.completed_at or session.created_at),
-                practitioner=_name(session.practitioner),
+                practitioner=str(session.practitioner or ""),
                 volume_ml=session.total_volume_ml,
             )
             for session in sessions
@@ -124,7 +124,3 @@ def _photo_rows(user: User, outcomes: PlanOutcomes) -> list[PhotoRow]:
 
 def _data_uri(media_type: str, content: bytes) -> str:
     return f"data:{media_type};base64,{base64.b64encode(content).decode('ascii')}"
-
-
-def _name(user: User | None) -> str:
-    return (user.get_full_name() or user.username) if user else ""

@@ -58,7 +58,7 @@ def aftercare_sheet(session: TreatmentSession) -> AftercareSheet:
         session_number=visit.session_number,
         session_count=session.plan.session_count,
         ended_at=timezone.localtime(ended_at),
-        practitioner=practitioner.get_full_name() or practitioner.username,
+        practitioner=str(practitioner),  # the full name, else the username
         sections=[
             (SECTION_TITLES[name], lines[name]) for name in AftercareSection.ALL if lines[name]
         ],
