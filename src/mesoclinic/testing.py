@@ -1,10 +1,18 @@
 """Pytest fixtures shared by every test: a clinic group, two locations, staff of each role."""
 
 import pytest
+from django.core.cache import cache
 
 from mesoclinic.accounts.models import Role
 from mesoclinic.accounts.tests.factories import LocationFactory, make_user
 from mesoclinic.patients.tests.factories import register_patient
+
+
+@pytest.fixture(autouse=True)
+def empty_cache():
+    """Each test starts with an empty cache: a rolled-back test's user id is used again by
+    the next test, and its cached copy must not be."""
+    cache.clear()
 
 
 @pytest.fixture

@@ -1,10 +1,13 @@
 import hashlib
+from typing import Any
 
 from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
+
+from mesoclinic.accounts.signed_in import forget_signed_in_user
 
 
 class Role(models.TextChoices):
@@ -93,6 +96,10 @@ class User(AbstractUser):
     def location_ids(self) -> frozenset[int]:
         """The locations this user works at, read once per request."""
         return frozenset(self.locations.values_list("id", flat=True))
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        super().save(*args, **kwargs)
+        forget_signed_in_user(self.pk)
 
     def __str__(self) -> str:
         return self.get_full_name() or self.username

@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from mesoclinic.accounts.models import STAFF_ROLES, ApiToken, ClinicGroup, Location, Role, User
+from mesoclinic.accounts.signed_in import forget_signed_in_user
 
 
 def user_create(
@@ -43,6 +44,7 @@ def user_create(
     with transaction.atomic():
         user.save()
         user.locations.set(location_list)
+        forget_signed_in_user(user.pk)
     return user
 
 

@@ -11,3 +11,5 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
     # A file, not memory: the browser tests' server threads then get connections of their own,
     # and tests see the same WAL journal as production.
     DATABASES["default"]["TEST"] = {"NAME": str(DATA_DIR / "test-mesoclinic.sqlite3")}  # noqa: F405
+# One cache per test process, emptied before each test (conftest.py).
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
