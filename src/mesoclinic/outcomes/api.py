@@ -116,6 +116,9 @@ class OutcomeReportOut(Schema):
     by_stage: list[ResponseLineOut]
     by_formulation: list[ResponseLineOut]
     by_protocol: list[ResponseLineOut]
+    worked_out_at: datetime.datetime = Field(
+        description="When these figures were worked out: at most five minutes ago."
+    )
 
 
 @router.get("/measures", response=list[MeasureOut], summary="Outcome measures and thresholds")

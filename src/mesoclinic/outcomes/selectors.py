@@ -2,11 +2,14 @@
 response judged against the baseline; each scoped and audited."""
 
 import datetime
+import hashlib
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q
 from django.shortcuts import get_object_or_404
@@ -202,6 +205,13 @@ class OutcomeReport:
     by_stage: list[ResponseLine]
     by_formulation: list[ResponseLine]
     by_protocol: list[ResponseLine]
+    worked_out_at: datetime.datetime
+
+
+# Working a report out reads every plan of the period, so one is kept this long for each
+# location, period and set of thresholds: a new threshold counts at once, a new
+# measurement within this time.
+REPORT_FRESH_SECONDS = 5 * 60
 
 
 def outcome_report(
@@ -212,10 +222,39 @@ def outcome_report(
     until: datetime.date | None = None,
 ) -> OutcomeReport:
     """The response of every plan with a session done at the location in [since, until],
-    by cause, stage, formulation and protocol, each with its counts. A plan with several
-    diagnoses or stages counts under each. Four queries, whatever the clinic's size."""
+    by cause, stage, formulation and protocol, each with its counts (worked out at most
+    every REPORT_FRESH_SECONDS). Audited at each read."""
     since, until = clock.report_period(since, until)
     require_permission(user=user, permission=Permission.OUTCOME_REPORT, location=location)
+    thresholds = thresholds_for(location.group_id)
+    key = (
+        "outcome-report:"
+        + hashlib.sha256(
+            repr((location.pk, since, until, sorted(thresholds.items()))).encode()
+        ).hexdigest()
+    )
+    figures = cache.get(key)
+    if figures is None:
+        figures = _response_figures(location, since, until, thresholds)
+        cache.set(key, figures, REPORT_FRESH_SECONDS)
+    audit_record(
+        actor=user,
+        action=AuditAction.LIST,
+        object_type="outcomes.measurement",
+        location_id=location.pk,
+        details={"report": "outcomes", "since": since.isoformat(), "until": until.isoformat()},
+    )
+    return OutcomeReport(location=location, since=since, until=until, **figures)
+
+
+def _response_figures(
+    location: Location,
+    since: datetime.date,
+    until: datetime.date,
+    thresholds: Mapping[str, Threshold | None],
+) -> dict[str, Any]:
+    """The report's lines in three queries, whatever the clinic's size; a plan with
+    several diagnoses or stages counts under each."""
     plan_ids = TreatmentSession.objects.filter(
         status=SessionStatus.COMPLETED,
         appointment__location=location,
@@ -227,7 +266,7 @@ def outcome_report(
             "consultation", "protocol", "formulation__template"
         )
     )
-    verdicts = _verdicts(plans, plan_ids, thresholds_for(location.group_id))
+    verdicts = _verdicts(plans, plan_ids, thresholds)
     groups: dict[str, defaultdict[str, list[bool | None]]] = {
         name: defaultdict(list) for name in ("cause", "stage", "formulation", "protocol")
     }
@@ -236,23 +275,14 @@ def outcome_report(
         for name, labels in _plan_groups(plan).items():
             for label in labels:
                 groups[name][label].append(verdict)
-    audit_record(
-        actor=user,
-        action=AuditAction.LIST,
-        object_type="outcomes.measurement",
-        location_id=location.pk,
-        details={"report": "outcomes", "since": since.isoformat(), "until": until.isoformat()},
-    )
-    return OutcomeReport(
-        location=location,
-        since=since,
-        until=until,
-        overall=_line(_("All plans"), list(verdicts.values())),
-        by_cause=_lines(groups["cause"]),
-        by_stage=_lines(groups["stage"]),
-        by_formulation=_lines(groups["formulation"]),
-        by_protocol=_lines(groups["protocol"]),
-    )
+    return {
+        "overall": _line(_("All plans"), list(verdicts.values())),
+        "by_cause": _lines(groups["cause"]),
+        "by_stage": _lines(groups["stage"]),
+        "by_formulation": _lines(groups["formulation"]),
+        "by_protocol": _lines(groups["protocol"]),
+        "worked_out_at": timezone.now(),
+    }
 
 
 def _verdicts(

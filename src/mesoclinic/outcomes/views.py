@@ -176,7 +176,12 @@ def report(request: AuthenticatedHttpRequest) -> HttpResponse:
     return render(
         request,
         "outcomes/report.html",
-        {"report": outcome_report, "locations": locations, "period": period},
+        {
+            "report": outcome_report,
+            "locations": locations,
+            "period": period,
+            "fresh_minutes": selectors.REPORT_FRESH_SECONDS // 60,
+        },
     )
 
 

@@ -136,11 +136,27 @@ def test_the_report_reads_a_fixed_number_of_queries(
     assert "50.0 %" in page.text
 
 
+def test_a_report_read_again_is_not_worked_out_again_but_each_read_is_audited(
+    manager, location_a, treated, django_assert_max_num_queries
+):
+    three_plans(treated)
+    first = outcome_report(user=manager, location=location_a)
+
+    with django_assert_max_num_queries(2):  # the thresholds in force, and the audit row
+        again = outcome_report(user=manager, location=location_a)
+
+    assert again.overall == first.overall == ResponseLine("All plans", 3, 1, 1)
+    assert again.worked_out_at == first.worked_out_at
+    reads = AuditEvent.objects.filter(details__report="outcomes", location_id=location_a.pk)
+    assert reads.count() == 2
+
+
 def test_a_stricter_threshold_set_on_screen_changes_the_verdict(
     client, manager, location_a, treated
 ):
     three_plans(treated)
     client.force_login(manager)
+    assert outcome_report(user=manager, location=location_a).overall.responding == 1
 
     response = client.post(
         reverse("outcomes:thresholds"),
