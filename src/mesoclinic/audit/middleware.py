@@ -1,9 +1,11 @@
 import ipaddress
 
 from django.conf import settings
+from django.db import connection
 from django.http import HttpRequest, HttpResponse
 
-from mesoclinic.audit.context import RequestOrigin, current_origin
+from mesoclinic.audit.context import RequestOrigin, RequestReads, current_origin, current_reads
+from mesoclinic.audit.models import AuditEvent
 
 
 def client_ip_address(request: HttpRequest) -> str | None:
@@ -19,6 +21,8 @@ def client_ip_address(request: HttpRequest) -> str | None:
 
 
 class AuditContextMiddleware:
+    """Gives the audit log each request's origin, and writes the request's reads at its end."""
+
     def __init__(self, get_response):
         self.get_response = get_response
 
@@ -28,8 +32,13 @@ class AuditContextMiddleware:
             user_agent=request.headers.get("User-Agent", "")[:300],
             path=request.path[:300],
         )
-        token = current_origin.set(origin)
+        reads = RequestReads(transaction_depth=len(connection.atomic_blocks))
+        origin_token, reads_token = current_origin.set(origin), current_reads.set(reads)
         try:
             return self.get_response(request)
         finally:
-            current_origin.reset(token)
+            current_reads.reset(reads_token)
+            current_origin.reset(origin_token)
+            # The response leaves only once the reads it shows are in the audit log; if
+            # this insert fails, the client gets an error instead of the page.
+            AuditEvent.objects.bulk_create(reads.events)

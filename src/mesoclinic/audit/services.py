@@ -1,13 +1,15 @@
 from collections.abc import Mapping
 from typing import Any, TypeVar
 
-from django.db import models
+from django.db import connection, models
 
-from mesoclinic.audit.context import current_origin
+from mesoclinic.audit.context import current_origin, current_reads
 from mesoclinic.audit.models import AuditAction, AuditEvent
 
 FieldChanges = dict[str, list[Any]]
 ModelT = TypeVar("ModelT", bound=models.Model)
+# Events that record a look, not a change: a request writes these together at its end.
+READ_ACTIONS = frozenset({AuditAction.READ, AuditAction.LIST, AuditAction.DENIED})
 
 
 def audit_record(
@@ -21,7 +23,12 @@ def audit_record(
     changes: FieldChanges | None = None,
     details: dict[str, Any] | None = None,
 ) -> AuditEvent:
-    """Append one event. Call it inside the transaction of the write it records."""
+    """Append one event. Call it inside the transaction of the write it records.
+
+    In a web request, a read outside any write's transaction is written with the
+    request's other reads before the response leaves (audit/middleware.py): one insert
+    for the page, not one per read.
+    """
     origin = current_origin.get()
     is_known_user = actor is not None and getattr(actor, "is_authenticated", False)
     event = AuditEvent(
@@ -39,7 +46,15 @@ def audit_record(
         user_agent=origin.user_agent,
         path=origin.path,
     )
-    event.save()
+    reads = current_reads.get()
+    if (
+        reads is not None
+        and action in READ_ACTIONS
+        and len(connection.atomic_blocks) == reads.transaction_depth
+    ):
+        reads.events.append(event)
+    else:
+        event.save()
     return event
 
 
