@@ -63,6 +63,15 @@ def add_service_errors(
         form.add_error(field if field in form.fields else None, messages)
 
 
+def page_offset(request: HttpRequest) -> int:
+    """Where the requested page of a list starts (?offset=); the first page for anything
+    but a whole number from 0."""
+    try:
+        return max(int(request.GET.get("offset", 0)), 0)
+    except ValueError:
+        return 0
+
+
 def api_user(request: HttpRequest) -> "User":
     """The user an API request is authenticated as (a token or the session)."""
     return request.auth  # type: ignore[attr-defined]

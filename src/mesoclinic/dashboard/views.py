@@ -28,7 +28,7 @@ def home(request: AuthenticatedHttpRequest) -> HttpResponse:
         return render(request, "dashboard/patient.html", context)
     context["safety_alerts"] = list(unseen_alerts(user=user)[:RECENT_COUNT])
     context["locations"] = location_figures(user=user)
-    context["recent"] = patient_list(user=user, ordering="newest", limit=RECENT_COUNT).patients
+    context["recent"] = patient_list(user=user, ordering="newest", limit=RECENT_COUNT).items
     context["contact_requests"] = open_contact_requests(user=user, limit=RECENT_COUNT)
     if has_permission(user=user, permission=Permission.STOCK_MANAGE):
         context["stock_warnings"] = stock_warnings_for_manager(user=user)

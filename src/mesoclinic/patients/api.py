@@ -184,7 +184,7 @@ def list_patients(request: HttpRequest, filters: Query[ListFilters]) -> dict:
         "total": page.total,
         "offset": page.offset,
         "limit": page.limit,
-        "items": [_summary_out(patient) for patient in page.patients],
+        "items": [_summary_out(patient) for patient in page.items],
     }
 
 

@@ -10,6 +10,7 @@ from mesoclinic.accounts.models import Role, User
 from mesoclinic.accounts.permissions import Permission, has_permission, require_permission
 from mesoclinic.audit.models import AuditAction
 from mesoclinic.audit.services import audit_record
+from mesoclinic.paging import Page
 from mesoclinic.patients.models import Allergy, Condition, Medication, Patient
 
 PAGE_SIZE = 50
@@ -32,23 +33,6 @@ class PatientRecord:
     can_edit_medical_history: bool
 
 
-@dataclass(frozen=True)
-class PatientPage:
-    patients: list[Patient]
-    total: int
-    offset: int
-    limit: int
-
-    @property
-    def next_offset(self) -> int | None:
-        following = self.offset + self.limit
-        return following if following < self.total else None
-
-    @property
-    def previous_offset(self) -> int | None:
-        return max(self.offset - self.limit, 0) if self.offset > 0 else None
-
-
 def patients_visible_to(user: User) -> QuerySet[Patient]:
     """The patients a user may see at all: their locations' for staff, their own for a patient."""
     if not (user.is_authenticated and user.is_active):
@@ -68,7 +52,7 @@ def patient_list(
     offset: int = 0,
     limit: int = PAGE_SIZE,
     ordering: str = "name",
-) -> PatientPage:
+) -> Page[Patient]:
     """One page of patients by name, phone or email (or newest first), with the listing audited."""
     patients = patients_visible_to(user).select_related("location")
     if ordering == "newest":
@@ -91,7 +75,7 @@ def patient_list(
         location_id=location_id,
         details={"search": search, "offset": offset, "patient_ids": [p.pk for p in shown]},
     )
-    return PatientPage(patients=shown, total=total, offset=offset, limit=limit)
+    return Page(items=shown, total=total, offset=offset, limit=limit)
 
 
 def patient_get_for_user(*, user: User, patient_id: int) -> PatientRecord:

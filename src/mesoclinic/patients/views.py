@@ -1,3 +1,5 @@
+from urllib.parse import urlencode
+
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
@@ -14,7 +16,7 @@ from mesoclinic.patients.icd10 import icd10_catalog
 from mesoclinic.patients.models import Allergy, Condition, Medication
 from mesoclinic.plans.selectors import plans_for_patient
 from mesoclinic.safety.selectors import adverse_events_for_patient
-from mesoclinic.web import AuthenticatedHttpRequest, is_htmx_partial
+from mesoclinic.web import AuthenticatedHttpRequest, is_htmx_partial, page_offset
 
 HISTORY_KINDS = {
     "conditions": (Condition, ConditionForm),
@@ -32,14 +34,11 @@ def patient_list(request: AuthenticatedHttpRequest) -> HttpResponse:
             raise PermissionDenied("No patient record is linked to this login.")
         return redirect("patients:detail", patient_id=own)
     search = request.GET.get("q", "").strip()
-    try:
-        offset = max(int(request.GET.get("offset", 0)), 0)
-    except ValueError:
-        offset = 0
-    page = selectors.patient_list(user=user, search=search, offset=offset)
+    page = selectors.patient_list(user=user, search=search, offset=page_offset(request))
     context = {
         "page": page,
         "search": search,
+        "pager_query": urlencode({"q": search}) + "&",
         "can_create": has_permission(user=user, permission=Permission.PATIENT_CREATE),
     }
     template = "patients/partials/patient_rows.html" if is_htmx_partial(request) else None

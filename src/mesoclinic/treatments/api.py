@@ -6,9 +6,10 @@ from decimal import Decimal
 
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
-from ninja import Field, Router, Schema, Status
+from ninja import Field, Query, Router, Schema, Status
 
 from mesoclinic.formulary.models import Lot, OpenedVial
+from mesoclinic.paging import Page
 from mesoclinic.plans.api import plan_get
 from mesoclinic.scheduling.selectors import visit_get_for_user
 from mesoclinic.treatments import selectors, services
@@ -129,6 +130,18 @@ class RecipientOut(Schema):
     location: str
 
 
+class RecipientPageOut(Schema):
+    total: int = Field(description="Vials of the lot given at your locations, in all.")
+    offset: int
+    limit: int
+    items: list[RecipientOut]
+
+
+class PageQuery(Schema):
+    offset: int = Field(0, ge=0)
+    limit: int = Field(selectors.RECALL_PAGE_SIZE, ge=1, le=1000)
+
+
 @router.post("/plans/{plan_id}/consents", response={201: ConsentOut}, summary="Record consent")
 def record_consent(request: HttpRequest, plan_id: int, payload: ConsentIn) -> Status:
     consent = services.consent_record(
@@ -207,12 +220,14 @@ def add_addendum(request: HttpRequest, session_id: int, payload: AddendumIn) -> 
 
 @router.get(
     "/formulary/lots/{lot_id}/recipients",
-    response=list[RecipientOut],
-    summary="Lot recall: every patient who received this lot, with contact details",
+    response=RecipientPageOut,
+    summary="Lot recall: who received this lot, with contact details, a page at a time",
 )
-def lot_recipients(request: HttpRequest, lot_id: int) -> list:
+def lot_recipients(request: HttpRequest, lot_id: int, page: Query[PageQuery]) -> Page:
     lot = get_object_or_404(Lot, pk=lot_id)
-    return selectors.lot_recipients(user=api_user(request), lot=lot)
+    return selectors.lot_recipients(
+        user=api_user(request), lot=lot, offset=page.offset, limit=page.limit
+    )
 
 
 def _session(request: HttpRequest, session_id: int) -> TreatmentSession:

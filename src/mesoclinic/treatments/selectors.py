@@ -13,6 +13,7 @@ from mesoclinic.audit.models import AuditAction
 from mesoclinic.audit.services import audit_record
 from mesoclinic.formulary.models import Lot, OpenedVial
 from mesoclinic.formulary.selectors import stock_levels
+from mesoclinic.paging import Page
 from mesoclinic.treatments.models import (
     ChecklistAnswer,
     TreatmentConsent,
@@ -149,25 +150,29 @@ class LotRecipient:
     location: str
 
 
-def lot_recipients(*, user: User, lot: Lot) -> list[LotRecipient]:
+RECALL_PAGE_SIZE = 100
+
+
+def lot_recipients(
+    *, user: User, lot: Lot, offset: int = 0, limit: int = RECALL_PAGE_SIZE
+) -> Page[LotRecipient]:
     """Everyone who received this lot at the manager's locations, with contact details,
-    in one query."""
+    in order of the session: one page of them, in two queries (the count and the page)."""
     require_permission(user=user, permission=Permission.STOCK_MANAGE)
-    rows = (
-        VialUse.objects.filter(lot=lot, session__appointment__location__in=user.location_ids)
-        .order_by("session__completed_at", "session_id")
-        .values_list(
-            "session__patient_id",
-            "session__patient__given_name",
-            "session__patient__family_name",
-            "session__patient__phone",
-            "session__patient__email",
-            "session__patient__may_contact",
-            "session_id",
-            "session__completed_at",
-            "session__appointment__location__name",
-        )
+    vial_uses = VialUse.objects.filter(
+        lot=lot, session__appointment__location__in=user.location_ids
     )
+    rows = vial_uses.order_by("session__completed_at", "session_id", "id").values_list(
+        "session__patient_id",
+        "session__patient__given_name",
+        "session__patient__family_name",
+        "session__patient__phone",
+        "session__patient__email",
+        "session__patient__may_contact",
+        "session_id",
+        "session__completed_at",
+        "session__appointment__location__name",
+    )[offset : offset + limit]
     recipients = [
         LotRecipient(pk, f"{given} {family}", phone, email, may, session, at, where)
         for pk, given, family, phone, email, may, session, at, where in rows
@@ -179,7 +184,8 @@ def lot_recipients(*, user: User, lot: Lot) -> list[LotRecipient]:
         details={
             "lot": lot.lot_number,
             "product": lot.product_id,
+            "offset": offset,
             "patients": sorted({recipient.patient_id for recipient in recipients}),
         },
     )
-    return recipients
+    return Page(items=recipients, total=vial_uses.count(), offset=offset, limit=limit)

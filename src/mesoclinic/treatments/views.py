@@ -18,7 +18,7 @@ from mesoclinic.treatments import selectors, services
 from mesoclinic.treatments.aftercare import aftercare_sheet
 from mesoclinic.treatments.forms import AddendumForm, ChartForm, ChecklistForm
 from mesoclinic.treatments.models import TreatmentSession
-from mesoclinic.web import AuthenticatedHttpRequest, add_service_errors
+from mesoclinic.web import AuthenticatedHttpRequest, add_service_errors, page_offset
 
 
 @require_POST
@@ -115,8 +115,8 @@ def aftercare(request: AuthenticatedHttpRequest, session_id: int) -> HttpRespons
 def lot_recall(request: AuthenticatedHttpRequest, lot_id: int) -> HttpResponse:
     """Everyone at the manager's locations who received a lot, with how to reach them."""
     lot = get_object_or_404(Lot.objects.select_related("product"), pk=lot_id)
-    recipients = selectors.lot_recipients(user=request.user, lot=lot)
-    return render(request, "treatments/recall.html", {"lot": lot, "recipients": recipients})
+    page = selectors.lot_recipients(user=request.user, lot=lot, offset=page_offset(request))
+    return render(request, "treatments/recall.html", {"lot": lot, "page": page})
 
 
 def _aftercare_session(request: AuthenticatedHttpRequest, session_id: int) -> TreatmentSession:

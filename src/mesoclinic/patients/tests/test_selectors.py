@@ -42,7 +42,7 @@ def test_a_missing_patient_is_a_404(practitioner):
 
 def test_lists_show_only_the_users_locations_and_are_audited(reception, patient_a, patient_b):
     page = patient_list(user=reception)
-    assert page.patients == [patient_a]
+    assert page.items == [patient_a]
     assert page.total == 1
     event = AuditEvent.objects.get(action=AuditAction.LIST)
     assert event.details["patient_ids"] == [patient_a.pk]
@@ -53,12 +53,12 @@ def test_lists_show_only_the_users_locations_and_are_audited(reception, patient_
     [("ayş", True), ("YILMAZ", False), ("Yılmaz", True), ("ayşe yıl", True), ("kaya", False)],
 )
 def test_search_matches_every_word_in_names(practitioner, patient_a, patient_b, search, found):
-    assert (patient_a in patient_list(user=practitioner, search=search).patients) is found
+    assert (patient_a in patient_list(user=practitioner, search=search).items) is found
 
 
 def test_a_patient_login_sees_only_itself(location_a, patient_a, patient_b):
     user = make_user(Role.PATIENT, [], username="ayse")
     patient_login_link(actor=None, patient=patient_a, user=user)
-    assert patient_list(user=user).patients == [patient_a]
+    assert patient_list(user=user).items == [patient_a]
     with pytest.raises(PermissionDenied):
         patient_get_for_user(user=user, patient_id=patient_b.pk)

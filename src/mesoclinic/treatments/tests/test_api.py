@@ -63,7 +63,13 @@ def test_a_session_is_prepared_checked_and_completed_over_the_api(
     assert [vial["lot_number"] for vial in done.json()["vials"]] == ["S1"]
     assert stock_on_hand(location=location_a, lot=lots["S1"]) == 4
     recall = api(manager, "get", f"/formulary/lots/{lots['S1'].pk}/recipients")
-    assert [row["patient_id"] for row in recall.json()] == [visit.patient_id]
+    assert recall.json()["total"] == 1
+    assert [row["patient_id"] for row in recall.json()["items"]] == [visit.patient_id]
+    beyond = api(manager, "get", f"/formulary/lots/{lots['S1'].pk}/recipients?offset=1")
+    assert (beyond.json()["total"], beyond.json()["items"]) == (1, [])
+    bad = api(manager, "get", f"/formulary/lots/{lots['S1'].pk}/recipients?limit=0")
+    assert bad.status_code == 422
+    assert bad.json()["detail"][0]["loc"][-1] == "limit"
 
 
 def test_a_bad_answer_or_a_stranger_is_refused(

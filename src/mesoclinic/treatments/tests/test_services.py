@@ -340,7 +340,7 @@ def test_only_clinicians_of_the_patients_location_chart(
     assert AuditEvent.objects.filter(actor=actor, action=AuditAction.DENIED).count() == 2
 
 
-def test_a_lot_recall_finds_every_patient_who_received_it_in_one_query(
+def test_a_lot_recall_finds_every_patient_who_received_it_a_page_at_a_time(
     practitioner,
     manager,
     reception,
@@ -377,14 +377,18 @@ def test_a_lot_recall_finds_every_patient_who_received_it_in_one_query(
         given.append(plan.patient)
     manager.refresh_from_db()
 
-    with django_assert_max_num_queries(3):  # the locations, the recipients, the audit row
+    with django_assert_max_num_queries(4):  # the locations, the page, the count, the audit
         recipients = lot_recipients(user=manager, lot=lots["S1"])
 
-    assert [(r.patient_id, r.name, r.phone, r.email) for r in recipients] == [
+    assert recipients.total == 2
+    assert [(r.patient_id, r.name, r.phone, r.email) for r in recipients.items] == [
         (p.pk, p.full_name, p.phone, p.email) for p in given[:2]
     ]
     assert AuditEvent.objects.get(object_type="treatments.vialuse").details["patients"] == sorted(
         p.pk for p in given[:2]
     )
+    second_page = lot_recipients(user=manager, lot=lots["S1"], offset=1, limit=1)
+    assert [r.patient_id for r in second_page.items] == [given[1].pk]
+    assert (second_page.previous_offset, second_page.next_offset) == (0, None)
     with pytest.raises(PermissionDenied):
         lot_recipients(user=practitioner, lot=lots["S1"])
