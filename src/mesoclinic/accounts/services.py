@@ -13,14 +13,15 @@ def user_create(
     *,
     username: str,
     role: str,
-    password: str,
+    password: str | None,
     locations: Iterable[Location] = (),
     first_name: str = "",
     last_name: str = "",
     email: str = "",
     check_password_strength: bool = True,
 ) -> User:
-    """Create a login. Staff must work at one location at least, all in one clinic group."""
+    """Create a login. Staff must work at one location at least, all in one clinic group.
+    Without a password, nobody can sign in with it until one is set."""
     location_list = list(locations)
     if role not in Role.values:
         raise ValidationError({"role": [f"Unknown role {role!r}; choose one of {Role.values}."]})
@@ -37,9 +38,12 @@ def user_create(
         email=email,
         clinic_group_id=groups.pop() if groups else None,
     )
-    if check_password_strength:
-        validate_password(password, user)
-    user.set_password(password)
+    if password is None:
+        user.set_unusable_password()
+    else:
+        if check_password_strength:
+            validate_password(password, user)
+        user.set_password(password)
     user.full_clean()
     with transaction.atomic():
         user.save()

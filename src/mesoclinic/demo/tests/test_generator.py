@@ -38,6 +38,9 @@ def test_the_demo_clinic_has_staff_logins_and_patients_with_histories(db):
     }
     for login in summary.logins:
         assert User.objects.get(username=login.username).check_password(DEMO_PASSWORD)
+    other_staff = User.objects.exclude(username__in=[login.username for login in summary.logins])
+    assert other_staff.count() == summary.staff - 3
+    assert all(user.check_password(DEMO_PASSWORD) for user in other_staff)
     assert User.objects.get(username="patient").patient_record is not None
     assert Patient.objects.filter(sex="female", is_pregnant=None).exists()  # some never asked
     assert AuditEvent.objects.filter(object_type="demo.seed").count() == 1
