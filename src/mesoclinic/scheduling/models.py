@@ -116,6 +116,9 @@ class Appointment(models.Model):
         indexes = [
             models.Index(fields=["practitioner", "starts_at"], name="appointment_practitioner"),
             models.Index(fields=["room", "starts_at"], name="appointment_room"),
+            # A location's calendar reads a day or a week: without this, every visit the
+            # location ever had is scanned for it.
+            models.Index(fields=["location", "starts_at"], name="appointment_location"),
         ]
         constraints = [
             models.CheckConstraint(
