@@ -80,7 +80,11 @@ def build_parser() -> argparse.ArgumentParser:
     migrate.add_argument("--check", action="store_true", help="only report unapplied migrations")
 
     seed = command("seed", run_seed, "Generate a demo clinic group into an empty database.")
-    seed.add_argument("--patients", type=positive_int, required=True, help="patients to generate")
+    size = seed.add_mutually_exclusive_group(required=True)
+    size.add_argument("--patients", type=positive_int, help="patients to generate")
+    size.add_argument(
+        "--sessions", type=positive_int, help="or: patients until this many sessions are done"
+    )
     seed.add_argument("--seed", type=int, default=2026, help="random seed (default 2026)")
     seed.add_argument("--locations", type=positive_int, help="locations (default: by size)")
 
@@ -258,26 +262,38 @@ def run_seed(arguments: argparse.Namespace) -> int:
     if demo_data_exists():
         raise CommandError("the database is not empty; seed into a new data folder or database")
     summary = seed_with_progress(
-        patients=arguments.patients, seed=arguments.seed, locations=arguments.locations
+        patients=arguments.patients,
+        sessions=arguments.sessions,
+        seed=arguments.seed,
+        locations=arguments.locations,
     )
     print_line(
         f"{summary.locations} locations, {summary.staff} staff, {summary.patients} patients, "
         f"{summary.conditions} conditions, {summary.medications} medications, "
         f"{summary.allergies} allergies, {summary.consultations} consultations, "
         f"{summary.formulations} formulations, {summary.plans} plans, {summary.visits} visits, "
-        f"{summary.products} products in {summary.lots} lots"
+        f"{summary.sessions} sessions done, {summary.products} products in {summary.lots} lots"
     )
     return 0
 
 
-def seed_with_progress(*, patients: int, seed: int, locations: int | None = None):
+def seed_with_progress(
+    *, patients: int | None, sessions: int | None = None, seed: int, locations: int | None = None
+):
+    """The demo generator with a progress bar, counting patients or sessions, whichever
+    the build is asked for."""
     from tqdm import tqdm
 
     from mesoclinic.demo.generator import seed_clinic
 
-    with tqdm(total=patients, unit="patient", desc="Generating", disable=patients < 1000) as bar:
+    total, unit = (patients, "patient") if patients else (sessions or 0, "session")
+    with tqdm(total=total, unit=unit, desc="Generating", disable=total < 1000) as bar:
         return seed_clinic(
-            patient_count=patients, seed=seed, location_count=locations, progress=bar.update
+            patient_count=patients,
+            session_count=sessions,
+            seed=seed,
+            location_count=locations,
+            progress=bar.update,
         )
 
 

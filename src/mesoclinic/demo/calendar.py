@@ -4,14 +4,15 @@ Plans are laid with the same window arithmetic as the real booking (plans/window
 into an in-memory calendar that never puts two visits in one room or with one
 practitioner at once, then written in bulk: the database's double-booking guard
 checks every row as it goes in. Visits before today are done, later ones booked; a
-plan whose sessions are all done is completed. Every location's first plan and every
-20th after it are left accepted with nothing booked, for `mesoclinic schedule --plans
-waiting`.
+plan whose sessions are all done is completed, and most such patients come back a few
+weeks later for a follow-on course (maintenance, or PRP again), planned on the same
+formulation as the real service would. Every location's first plan and every 20th after
+it are left accepted with nothing booked, for `mesoclinic schedule --plans waiting`.
 """
 
 import datetime
 import random
-from collections import defaultdict
+from collections import defaultdict, deque
 from dataclasses import dataclass, field
 
 import holidays
@@ -24,7 +25,7 @@ from mesoclinic.plans.windows import Window, lay_course
 from mesoclinic.scheduling.models import Appointment, AppointmentStatus, OpeningHours, Room
 from mesoclinic.screening.models import ScreeningDecision
 
-ROOMS_PER_LOCATION = 3
+ROOMS_PER_LOCATION = 3  # at least; a busy location has a room per practitioner
 OPENING = [(datetime.time(9), datetime.time(13)), (datetime.time(14), datetime.time(19))]
 SATURDAY = [(datetime.time(10), datetime.time(14))]
 PROTOCOLS_BY_MODALITY = {
@@ -32,14 +33,18 @@ PROTOCOLS_BY_MODALITY = {
     "prp": ["prp_monthly_3"],
 }
 PLANNED_SHARE = 0.7  # of formulations that allow treatment
+# A completed course is followed by a lighter one (clinical.md §6: "then less often").
+FOLLOW_ON_PROTOCOL = {"cocktail": "maintenance", "prp": "prp_monthly_3"}
+FOLLOW_ON_SHARE = 0.6  # of patients whose course is done
+FOLLOW_ON_AFTER_DAYS = (14, 42)  # from the last session to the follow-on plan
 WAITING_EVERY = 20  # every 20th plan of a location (its first included) waits to be booked
 
 
-def seed_rooms_and_hours(locations: list[Location]) -> None:
+def seed_rooms_and_hours(locations: list[Location], *, rooms: int) -> None:
     Room.objects.bulk_create(
         Room(location=location, name=f"Room {n}")
         for location in locations
-        for n in range(1, ROOMS_PER_LOCATION + 1)
+        for n in range(1, rooms + 1)
     )
     OpeningHours.objects.bulk_create(
         OpeningHours(location=location, weekday=weekday, opens=opens, closes=closes)
@@ -99,7 +104,7 @@ def demo_plans_and_visits(
     location_of: dict[int, int],  # patient id -> location id
 ) -> tuple[list[TreatmentPlan], list[Appointment]]:
     """Plans for most formulations that allow treatment, each course laid from a week or
-    two after its consultation, saved; returns them."""
+    two after its consultation, and follow-on plans after done courses; saved, returned."""
     plans = []
     for formulation, screening in formulations:
         codes = PROTOCOLS_BY_MODALITY.get(formulation.modality)
@@ -124,14 +129,53 @@ def demo_plans_and_visits(
         )
         plans.append(plan)
     visits = []
-    for plan in plans:
+    to_lay = deque(plans)
+    while to_lay:
+        plan = to_lay.popleft()
         location_id = location_of[plan.patient_id]
         calendar.plans_seen[location_id] += 1
-        if calendar.plans_seen[location_id] % WAITING_EVERY != 1:
-            visits += _lay_visits(rng, plan, calendar, location_id)
+        if calendar.plans_seen[location_id] % WAITING_EVERY == 1:
+            continue
+        laid = _lay_visits(rng, plan, calendar, location_id)
+        visits += laid
+        if plan.status == PlanStatus.COMPLETED and rng.random() < FOLLOW_ON_SHARE:
+            follow_on = _follow_on(rng, plan, laid[-1], protocols, calendar.today)
+            if follow_on is not None:
+                plans.append(follow_on)
+                to_lay.append(follow_on)
     TreatmentPlan.objects.bulk_create(plans)
     Appointment.objects.bulk_create(visits)  # each visit's plan has its id by now
     return plans, visits
+
+
+def _follow_on(
+    rng: random.Random,
+    plan: TreatmentPlan,
+    last_visit: Appointment,
+    protocols: dict[str, Protocol],
+    today: datetime.date,
+) -> TreatmentPlan | None:
+    """The next course of a patient whose course is done, if they are back before today."""
+    created_at = last_visit.ends_at + datetime.timedelta(days=rng.randint(*FOLLOW_ON_AFTER_DAYS))
+    if created_at.date() >= today:
+        return None
+    protocol = protocols[FOLLOW_ON_PROTOCOL[plan.formulation.modality]]
+    return TreatmentPlan(
+        patient=plan.patient,
+        consultation=plan.consultation,
+        screening=plan.screening,
+        protocol=protocol,
+        phases=protocol.phases,
+        review_at_session=protocol.review_at_session,
+        session_minutes=plan.session_minutes,
+        formulation=plan.formulation,
+        target_zones=plan.target_zones,
+        preferred_weekdays=plan.preferred_weekdays,
+        status=PlanStatus.ACCEPTED,
+        created_by_id=plan.created_by_id,
+        created_at=created_at,
+        status_changed_at=created_at,
+    )
 
 
 def _lay_visits(

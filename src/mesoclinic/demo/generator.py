@@ -5,8 +5,9 @@ patients too; histories follow plausible rates for a hair-loss clinic's patients
 """
 
 import datetime
+import math
 import random
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.db import transaction
@@ -19,7 +20,12 @@ from mesoclinic.accounts.services import location_create, user_create
 from mesoclinic.assessments.models import Consultation
 from mesoclinic.audit.models import AuditAction
 from mesoclinic.audit.services import audit_record
-from mesoclinic.demo.calendar import DemoCalendar, demo_plans_and_visits, seed_rooms_and_hours
+from mesoclinic.demo.calendar import (
+    ROOMS_PER_LOCATION,
+    DemoCalendar,
+    demo_plans_and_visits,
+    seed_rooms_and_hours,
+)
 from mesoclinic.demo.consultations import demo_consultation
 from mesoclinic.demo.formulary import (
     demo_formulations,
@@ -40,6 +46,13 @@ from mesoclinic.screening.services import case_from_record
 DEMO_PASSWORD = "demo-clinic-2026"  # noqa: S105  (demo data only; printed by `mesoclinic demo`)
 BATCH_SIZE = 2000
 HISTORY_SPAN_DAYS = 730
+# What the generator makes, measured: about 2.5 sessions done per patient (a quarter of
+# patients start a course, most come back for a lighter one). It sizes a build asked for
+# in sessions, and each location's staff.
+SESSIONS_PER_PATIENT = 2.5
+# A practitioner's share of two years of sessions: about 8 a working day of 18 half hours,
+# so the busiest months still find free times.
+SESSIONS_PER_PRACTITIONER = 5000
 
 CITIES = [
     ("Istanbul", ["Nişantaşı", "Kadıköy", "Bakırköy", "Ataşehir", "Beşiktaş", "Şişli"]),
@@ -114,14 +127,25 @@ def default_location_count(patient_count: int) -> int:
     return min(50, max(3, patient_count // 2000))
 
 
+def practitioners_per_location(patient_count: int, location_count: int) -> int:
+    sessions = patient_count * SESSIONS_PER_PATIENT / location_count
+    return max(2, math.ceil(sessions / SESSIONS_PER_PRACTITIONER))
+
+
 def seed_clinic(
     *,
-    patient_count: int,
+    patient_count: int | None = None,
+    session_count: int | None = None,
     seed: int = 2026,
     location_count: int | None = None,
     progress: Callable[[int], None] = lambda done: None,
 ) -> SeedSummary:
-    """Build a clinic group with staff, demo logins and patients with medical histories."""
+    """Build a clinic group with staff, demo logins and patients with medical histories:
+    this many patients, or patients until this many sessions are done (a few more, as the
+    last patient's course ends). `progress` is told each batch's patients or sessions."""
+    expected_patients = _expected_patients(patient_count, session_count)
+    location_count = location_count or default_location_count(expected_patients)
+    practitioners = practitioners_per_location(expected_patients, location_count)
     rng = random.Random(seed)  # noqa: S311  (reproducible demo data, not security)
     fake = Faker(["tr_TR", "en_GB"])
     fake.seed_instance(seed)
@@ -129,15 +153,13 @@ def seed_clinic(
         group = ClinicGroup.objects.create(
             name="Mezo Hair & Skin Clinics", country="TR", currency="TRY"
         )
-        locations = _create_locations(
-            group, location_count or default_location_count(patient_count)
-        )
-        staff_count, logins = _create_staff(locations, fake)
+        locations = _create_locations(group, location_count)
+        staff_count, logins = _create_staff(locations, fake, practitioners)
         manager = User.objects.get(username="manager")
         counts = seed_products_and_stock(rng, locations, manager)
         compositions = template_compositions(seed_templates(group, manager))
         protocols = {p.code: p for p in protocol_defaults_install(group=group)}
-        seed_rooms_and_hours(locations)
+        seed_rooms_and_hours(locations, rooms=max(ROOMS_PER_LOCATION, practitioners))
         session_product = Product.objects.get(brand_name=SESSION_PRODUCT)
     counts.update(
         patients=0,
@@ -151,8 +173,9 @@ def seed_clinic(
         **dict.fromkeys(SESSION_COUNTS, 0),
     )
     calendar = DemoCalendar.load(locations, clock.today())
-    practitioners = _practitioners_by_location(locations)
-    for batch in _patient_batches(rng, fake, locations, patient_count, practitioners):
+    practitioner_ids = _practitioners_by_location(locations)
+    while (size := _next_batch_size(counts, patient_count, session_count)) > 0:
+        batch = _patient_batch(rng, fake, locations, size, practitioner_ids)
         with transaction.atomic():
             saved, screened = _save_batch(batch)
             formulations = demo_formulations(rng, screened, compositions, group.pk)
@@ -168,7 +191,7 @@ def seed_clinic(
             )
         for name, rows in saved.items():
             counts[name] += rows
-        progress(len(batch))
+        progress(saved["patients"] if patient_count else saved["sessions"])
     patient_login = _link_demo_patient(locations[0])
     if patient_login:
         logins.append(patient_login)
@@ -179,6 +202,26 @@ def seed_clinic(
         details={"seed": seed, **counts},
     )
     return SeedSummary(locations=len(locations), staff=staff_count, logins=logins, **counts)
+
+
+def _expected_patients(patient_count: int | None, session_count: int | None) -> int:
+    if patient_count is not None and session_count is None:
+        return patient_count
+    if session_count is not None and patient_count is None:
+        return math.ceil(session_count / SESSIONS_PER_PATIENT)
+    raise ValueError("Give either a number of patients or a number of sessions.")
+
+
+def _next_batch_size(
+    counts: dict[str, int], patient_count: int | None, session_count: int | None
+) -> int:
+    """Patients to make next: a full batch, fewer near the end (0: done)."""
+    if patient_count is not None:
+        return min(BATCH_SIZE, patient_count - counts["patients"])
+    sessions_to_go = session_count - counts["sessions"] if session_count else 0
+    if sessions_to_go <= 0:
+        return 0
+    return min(BATCH_SIZE, math.ceil(sessions_to_go / SESSIONS_PER_PATIENT))
 
 
 def _locations_of(screened: list[tuple]) -> dict[int, int]:
@@ -206,8 +249,11 @@ def _create_locations(group: ClinicGroup, count: int) -> list[Location]:
     return locations
 
 
-def _create_staff(locations: list[Location], fake: Faker) -> tuple[int, list[DemoLogin]]:
-    """Two practitioners and one receptionist per location, and one manager for the group.
+def _create_staff(
+    locations: list[Location], fake: Faker, practitioners: int
+) -> tuple[int, list[DemoLogin]]:
+    """Practitioners (two, more for a busy location) and a receptionist for every two of
+    them at each location, and one manager for the group.
 
     The first location's staff get the demo logins printed by `mesoclinic demo`.
     """
@@ -239,7 +285,10 @@ def _create_staff(locations: list[Location], fake: Faker) -> tuple[int, list[Dem
     count = len(demo_staff)
     staff = []
     for index, location in enumerate(locations):
-        for role, how_many in ((Role.PRACTITIONER, 2), (Role.RECEPTION, 1)):
+        for role, how_many in (
+            (Role.PRACTITIONER, practitioners),
+            (Role.RECEPTION, math.ceil(practitioners / 2)),
+        ):
             for number in range(how_many):
                 if index == 0 and number == 0:
                     continue  # the demo login already fills this post
@@ -272,17 +321,17 @@ def _practitioners_by_location(locations: list[Location]) -> dict[int, list[int]
     return by_location
 
 
-def _patient_batches(
+def _patient_batch(
     rng: random.Random,
     fake: Faker,
     locations: list[Location],
-    total: int,
+    size: int,
     practitioners: dict[int, list[int]],
-) -> Iterator[list[tuple]]:
+) -> list[tuple]:
     batch: list[tuple] = []
     now = timezone.now()
     today = timezone.localdate()
-    for _ in range(total):
+    for _ in range(size):
         location = rng.choice(locations)
         patient, conditions, medications, allergies = _patient_with_history(
             rng, fake, location, now, today
@@ -291,11 +340,7 @@ def _patient_batches(
             rng, patient, conditions, rng.choice(practitioners[location.pk])
         )
         batch.append((patient, conditions, medications, allergies, consultation))
-        if len(batch) == BATCH_SIZE:
-            yield batch
-            batch = []
-    if batch:
-        yield batch
+    return batch
 
 
 def _patient_with_history(

@@ -9,6 +9,7 @@ import datetime
 import random
 from collections import defaultdict
 from decimal import Decimal
+from itertools import groupby
 
 from mesoclinic.outcomes.measures import measure_catalog, response_of
 from mesoclinic.outcomes.models import Measurement, ResponseReview, ReviewDecision
@@ -27,29 +28,33 @@ TWO_PLACES = Decimal("0.01")
 def demo_outcomes(
     sessions: list[TreatmentSession], plan_of: dict[int, TreatmentPlan]
 ) -> dict[str, int]:
-    """Each plan draws from its own generator, seeded by its id: the rest of the demo
-    draws the same numbers whether or not outcomes are made."""
-    by_plan: dict[int, list[TreatmentSession]] = defaultdict(list)
+    """The measures of each consultation's courses, a follow-on course carrying on from the
+    one before: one baseline, then each session's. Each draws from its own generator,
+    seeded by its first plan's id: the rest of the demo draws the same numbers whether or
+    not outcomes are made."""
+    by_consultation: dict[int, list[TreatmentSession]] = defaultdict(list)
     for session in sessions:
-        by_plan[session.plan_id].append(session)
+        by_consultation[plan_of[session.plan_id].consultation_id].append(session)
     measurements: list[Measurement] = []
     reviews: list[ResponseReview] = []
-    for plan_id, plan_sessions in by_plan.items():
-        plan = plan_of[plan_id]
-        plan_sessions.sort(key=lambda session: session.appointment.session_number or 0)
-        course = _Course(random.Random(plan.pk), plan)  # noqa: S311 (demo figures)
+    for courses in by_consultation.values():
+        courses.sort(key=lambda session: session.appointment.starts_at)
+        first_plan = plan_of[courses[0].plan_id]
+        course = _Course(random.Random(first_plan.pk), first_plan)  # noqa: S311 (demo figures)
         measurements += course.baseline()
-        for session in plan_sessions:
-            measurements += course.session(session)
-        if (review := course.review(plan_sessions)) is not None:
-            reviews.append(review)
+        for plan_id, plan_sessions in groupby(courses, key=lambda session: session.plan_id):
+            plan = plan_of[plan_id]
+            measured = [course.session(session, plan) for session in plan_sessions]
+            measurements += [row for rows in measured for row in rows]
+            if (review := course.review(plan, len(measured))) is not None:
+                reviews.append(review)
     Measurement.objects.bulk_create(measurements, batch_size=2000)
     ResponseReview.objects.bulk_create(reviews, batch_size=2000)
     return {"measurements": len(measurements), "response_reviews": len(reviews)}
 
 
 class _Course:
-    """One plan's measures as they unfold: the baseline, then each session's."""
+    """One consultation's measures as its courses unfold: the baseline, then each session's."""
 
     def __init__(self, rng: random.Random, plan: TreatmentPlan) -> None:
         self.rng, self.plan = rng, plan
@@ -60,6 +65,7 @@ class _Course:
         self.shedding = Decimal(rng.randint(80, 220))
         self.recorded: dict[str, Decimal] = {}  # measured at the consultation
         self.by_session: list[dict[str, Decimal]] = []
+        self.sessions: list[TreatmentSession] = []
 
     def baseline(self) -> list[Measurement]:
         consultation = self.plan.consultation
@@ -79,14 +85,16 @@ class _Course:
             for measure, value in self.recorded.items()
         ]
 
-    def session(self, session: TreatmentSession) -> list[Measurement]:
-        number = session.appointment.session_number or len(self.by_session) + 1
+    def session(self, session: TreatmentSession, plan: TreatmentPlan) -> list[Measurement]:
+        number = len(self.by_session) + 1  # counted on from the courses before
+        is_review = session.appointment.session_number == plan.review_at_session
         values = {"shedding_per_day": self._shedding(number)}
-        if number % DENSITY_EVERY == 0 or number == self.plan.review_at_session:
+        if number % DENSITY_EVERY == 0 or is_review:
             values["density_per_cm2"] = self._density(number)
-        if number == self.plan.review_at_session:
+        if is_review:
             values.update(self._assessments())
         self.by_session.append(values)
+        self.sessions.append(session)
         ended = session.ended_at or session.created_at
         return [
             Measurement(
@@ -101,20 +109,21 @@ class _Course:
             for measure, value in values.items()
         ]
 
-    def review(self, sessions: list[TreatmentSession]) -> ResponseReview | None:
-        """The decision at the review session, if the course got there."""
-        review_at = self.plan.review_at_session
-        if review_at is None or len(sessions) < review_at:
+    def review(self, plan: TreatmentPlan, sessions_done: int) -> ResponseReview | None:
+        """The decision at the review session of the plan just measured, if it got there."""
+        review_at = plan.review_at_session
+        if review_at is None or sessions_done < review_at:
             return None
+        first = len(self.by_session) - sessions_done  # the plan's first session
         response = response_of(
             catalog=measure_catalog(),
-            baseline=baseline_of(self.plan.consultation, self.recorded),
-            latest=latest_of(self.by_session[:review_at]),
+            baseline=baseline_of(plan.consultation, self.recorded),
+            latest=latest_of(self.by_session[first : first + review_at]),
         )
         responding = response.is_responding
-        at = sessions[review_at - 1]
+        at = self.sessions[first + review_at - 1]
         return ResponseReview(
-            plan_id=self.plan.pk,
+            plan_id=plan.pk,
             sessions_done=review_at,
             changes=[change.as_json() for change in response.changes],
             is_responding=responding,

@@ -3,6 +3,7 @@
 import contextlib
 import http.cookiejar
 import os
+import re
 import secrets
 import signal
 import socket
@@ -162,6 +163,20 @@ def test_argument_errors_exit_2(tmp_path):
     result = run("seed", "--patients", "-3", data_dir=tmp_path)
     assert result.returncode == 2
     assert "must be 1 or more" in result.stderr
+
+
+def test_seed_takes_patients_or_sessions_not_both(tmp_path):
+    result = run("seed", "--patients", "5", "--sessions", "5", data_dir=tmp_path)
+    assert result.returncode == 2
+    assert "argument --sessions: not allowed with argument --patients" in result.stderr
+
+
+def test_seed_by_sessions_builds_until_that_many_are_done(tmp_path):
+    result = run("seed", "--sessions", "40", data_dir=tmp_path)
+    assert result.returncode == 0, result.stderr
+    done = re.search(r"(\d+) sessions done", result.stdout)
+    assert done is not None, result.stdout
+    assert 40 <= int(done.group(1)) < 60
 
 
 @pytest.mark.parametrize(

@@ -1,3 +1,4 @@
+import pytest
 from django.db import transaction
 
 from mesoclinic.accounts.models import User
@@ -183,3 +184,62 @@ def test_demo_outcomes_have_responders_non_responders_and_reviews(db, clinic_now
     overall = outcome_report(user=manager, location=Location.objects.first()).overall
     assert overall.responding > 0
     assert overall.not_responding > 0
+
+
+def test_done_courses_are_followed_by_lighter_courses_on_the_same_formulation(db, clinic_now):
+    from mesoclinic.outcomes.models import Measurement
+    from mesoclinic.plans.models import TreatmentPlan
+
+    clinic_now("2026-11-22T08:00")
+    seed_clinic(patient_count=400, seed=5)
+
+    follow_ons = TreatmentPlan.objects.filter(protocol__code="maintenance")
+    assert follow_ons.count() > 20
+    for follow_on in follow_ons.prefetch_related("appointments"):
+        earlier = (
+            TreatmentPlan.objects.filter(
+                formulation=follow_on.formulation, created_at__lt=follow_on.created_at
+            )
+            .prefetch_related("appointments")
+            .latest("created_at")
+        )
+        assert earlier.status == "completed"
+        last_visit = max(visit.ends_at for visit in earlier.appointments.all())
+        assert 14 <= (follow_on.created_at - last_visit).days <= 42
+        assert follow_on.consultation_id == earlier.consultation_id
+    # one baseline per consultation, however many courses rest on it
+    baselines = Measurement.objects.filter(consultation__isnull=False)
+    assert baselines.count() == baselines.values("consultation", "measure").distinct().count()
+
+
+def test_a_build_asked_for_in_sessions_stops_once_that_many_are_done(db):
+    from mesoclinic.treatments.models import TreatmentSession
+
+    summary = seed_clinic(session_count=300, seed=2)
+
+    assert TreatmentSession.objects.count() == summary.sessions
+    assert 300 <= summary.sessions < 330
+    assert Patient.objects.count() == summary.patients
+
+
+def test_a_build_is_asked_for_in_patients_or_in_sessions_not_both(db):
+    with pytest.raises(ValueError, match="either a number of patients or a number of sessions"):
+        seed_clinic(patient_count=10, session_count=10)
+    assert not Patient.objects.exists()
+
+
+def test_busy_locations_get_more_practitioners_and_rooms(db, monkeypatch):
+    from mesoclinic.demo import generator
+    from mesoclinic.scheduling.models import Appointment, Room
+
+    assert generator.practitioners_per_location(2_000, 5) == 2
+    assert generator.practitioners_per_location(400_000, 50) == 4  # a million sessions
+    monkeypatch.setattr(generator, "SESSIONS_PER_PRACTITIONER", 50)  # busy at 100 patients
+
+    summary = seed_clinic(patient_count=100, seed=1, location_count=1)
+
+    assert User.objects.filter(role="practitioner").count() == 5  # 250 sessions expected
+    assert User.objects.filter(role="reception").count() == 3
+    assert Room.objects.count() == 5
+    assert summary.staff == 9
+    assert Appointment.objects.values("practitioner").distinct().count() == 5
