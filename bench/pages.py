@@ -1,6 +1,6 @@
 """Key pages and API reads at clinic-group scale, under load.
 
-    bash bench/run.sh [--small] [--patients N] [--locations N] [--duration S]
+    bash bench/run.sh [--small] [--sessions N | --patients N] [--locations N] [--duration S]
 
 For each database (SQLite, then PostgreSQL when bench/run.sh started one), this builds a
 clinic group with the demo generator and times it (rows/s), serves it as a deployment
@@ -30,7 +30,9 @@ from results_table import publish
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 VENV_BIN = ROOT / ".venv" / "bin"
-FULL = {"patients": 100_000, "locations": 50}
+# A clinic group with a million sessions done (about 400,000 patients, at the
+# generator's 2.5 sessions each), or a quick look at 2,000 patients.
+FULL = {"sessions": 1_000_000, "locations": 50}
 SMALL = {"patients": 2_000, "locations": 5}
 WRK_CONNECTIONS = 8  # enough to keep both workers busy; each waits its turn
 
@@ -40,22 +42,26 @@ def main() -> int:
         return probe()
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--small", action="store_true", help="2,000 patients at 5 locations")
-    parser.add_argument("--patients", type=int)
+    size = parser.add_mutually_exclusive_group()
+    size.add_argument("--sessions", type=int, help="sessions done (default 1,000,000)")
+    size.add_argument("--patients", type=int, help="or patients")
     parser.add_argument("--locations", type=int)
     parser.add_argument("--duration", type=int, default=10, help="seconds of load per endpoint")
     parser.add_argument("--postgres-url", help="also on this (empty) PostgreSQL database")
     arguments = parser.parse_args()
     scale = SMALL if arguments.small else FULL
-    patients = arguments.patients or scale["patients"]
-    locations = arguments.locations or scale["locations"]
+    if arguments.sessions or arguments.patients:
+        scale = {"sessions": arguments.sessions, "patients": arguments.patients}
+    size = {name: scale[name] for name in ("sessions", "patients") if scale.get(name)}
+    locations = arguments.locations or scale.get("locations") or FULL["locations"]
     databases = {"sqlite": None}
     if arguments.postgres_url:
         databases["postgresql"] = arguments.postgres_url
-    rows, settings = [], {"patients": patients, "locations": locations}
+    rows, settings = [], {**size, "locations": locations}
     for name, url in databases.items():
         with tempfile.TemporaryDirectory() as data_dir:
             env = _environment(data_dir, url)
-            seconds = _build(env, patients, locations)
+            seconds = _build(env, size, locations)
             probed = _probe(env)
             settings[f"{name}_generation"] = _generation(seconds, probed["rows"])
             rows += _load(env, name, probed, arguments.duration)
@@ -77,11 +83,12 @@ def _environment(data_dir: str, database_url: str | None) -> dict[str, str]:
     return env
 
 
-def _build(env: dict[str, str], patients: int, locations: int) -> float:
-    """The demo generator at this scale: its seconds. The static files are collected
-    after the clock stops, for the probe's pages."""
+def _build(env: dict[str, str], size: dict[str, int], locations: int) -> float:
+    """The demo generator at this scale (sessions or patients): its seconds. The static
+    files are collected after the clock stops, for the probe's pages."""
     started = time.perf_counter()
-    seed = ["seed", "--patients", str(patients), "--locations", str(locations)]
+    ((unit, count),) = size.items()
+    seed = ["seed", f"--{unit}", str(count), "--locations", str(locations)]
     _mesoclinic(env, *seed)
     seconds = time.perf_counter() - started
     _mesoclinic(env, "manage", "collectstatic", "--noinput", "--verbosity", "0")

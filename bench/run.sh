@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The pages benchmark on SQLite and on a throwaway PostgreSQL server, in one table.
-# Arguments go to bench/pages.py: --small, --patients N, --locations N, --duration S.
+# Arguments go to bench/pages.py: --small, --sessions N or --patients N, --locations N,
+# --duration S.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 python_for_venv=${PYTHON:-$(command -v python3.11 || command -v python3)}

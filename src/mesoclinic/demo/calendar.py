@@ -19,6 +19,7 @@ import holidays
 from django.utils import timezone
 
 from mesoclinic.accounts.models import Location
+from mesoclinic.demo.bulk import insert_rows
 from mesoclinic.formulary.models import Formulation
 from mesoclinic.plans.models import PlanStatus, Protocol, TreatmentPlan
 from mesoclinic.plans.windows import Window, lay_course
@@ -143,8 +144,8 @@ def demo_plans_and_visits(
             if follow_on is not None:
                 plans.append(follow_on)
                 to_lay.append(follow_on)
-    TreatmentPlan.objects.bulk_create(plans)
-    Appointment.objects.bulk_create(visits)  # each visit's plan has its id by now
+    insert_rows(TreatmentPlan, plans)
+    insert_rows(Appointment, visits)  # each visit's plan has its id by now
     return plans, visits
 
 

@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from mesoclinic.accounts.models import ClinicGroup, Location, User
 from mesoclinic.assessments.models import Consultation
+from mesoclinic.demo.bulk import insert_rows
 from mesoclinic.formulary.composition import Composition, composition_check
 from mesoclinic.formulary.models import (
     Formulation,
@@ -250,10 +251,13 @@ def demo_formulations(
         formulations.append(formulation)
         parts.append(composition.ingredients)
         screenings.append(screening)
-    Formulation.objects.bulk_create(formulations)
-    FormulationIngredient.objects.bulk_create(
-        FormulationIngredient(formulation=formulation, ingredient=name, concentration_percent=p)
-        for formulation, ingredients in zip(formulations, parts, strict=True)
-        for name, p in ingredients
+    insert_rows(Formulation, formulations)
+    insert_rows(
+        FormulationIngredient,
+        [
+            FormulationIngredient(formulation=formulation, ingredient=name, concentration_percent=p)
+            for formulation, ingredients in zip(formulations, parts, strict=True)
+            for name, p in ingredients
+        ],
     )
     return list(zip(formulations, screenings, strict=True))

@@ -20,6 +20,7 @@ from mesoclinic.accounts.services import location_create, user_create
 from mesoclinic.assessments.models import Consultation
 from mesoclinic.audit.models import AuditAction
 from mesoclinic.audit.services import audit_record
+from mesoclinic.demo.bulk import insert_rows
 from mesoclinic.demo.calendar import (
     ROOMS_PER_LOCATION,
     DemoCalendar,
@@ -91,6 +92,27 @@ ALLERGY_RATES = [
     ("latex", 0.01, "hives"),
     ("biotin", 0.005, "itching"),
 ]
+
+
+@dataclass(frozen=True)
+class NamePool:
+    """Names and street addresses drawn from Faker once; patients pick from them with the
+    generator's own random numbers. A Faker call costs far more than a pick from a list,
+    which counts at a few hundred thousand patients."""
+
+    male: list[str]
+    female: list[str]
+    family: list[str]
+    streets: list[str]
+
+    @classmethod
+    def drawn(cls, fake: Faker, size: int = 1000) -> "NamePool":
+        return cls(
+            male=[fake.first_name_male() for _ in range(size)],
+            female=[fake.first_name_female() for _ in range(size)],
+            family=[fake.last_name() for _ in range(size)],
+            streets=[fake.street_address() for _ in range(size)],
+        )
 
 
 @dataclass(frozen=True)
@@ -174,8 +196,9 @@ def seed_clinic(
     )
     calendar = DemoCalendar.load(locations, clock.today())
     practitioner_ids = _practitioners_by_location(locations)
+    names = NamePool.drawn(fake)
     while (size := _next_batch_size(counts, patient_count, session_count)) > 0:
-        batch = _patient_batch(rng, fake, locations, size, practitioner_ids)
+        batch = _patient_batch(rng, names, locations, size, practitioner_ids)
         with transaction.atomic():
             saved, screened = _save_batch(batch)
             formulations = demo_formulations(rng, screened, compositions, group.pk)
@@ -323,7 +346,7 @@ def _practitioners_by_location(locations: list[Location]) -> dict[int, list[int]
 
 def _patient_batch(
     rng: random.Random,
-    fake: Faker,
+    names: NamePool,
     locations: list[Location],
     size: int,
     practitioners: dict[int, list[int]],
@@ -334,7 +357,7 @@ def _patient_batch(
     for _ in range(size):
         location = rng.choice(locations)
         patient, conditions, medications, allergies = _patient_with_history(
-            rng, fake, location, now, today
+            rng, names, location, now, today
         )
         consultation = demo_consultation(
             rng, patient, conditions, rng.choice(practitioners[location.pk])
@@ -345,7 +368,7 @@ def _patient_batch(
 
 def _patient_with_history(
     rng: random.Random,
-    fake: Faker,
+    names: NamePool,
     location: Location,
     now: datetime.datetime,
     today: datetime.date,
@@ -354,8 +377,8 @@ def _patient_with_history(
     sex = "male" if roll < 0.55 else "female" if roll < 0.99 else "other"
     age = min(75, max(16, int(rng.gauss(36, 11))))
     birth_date = today - datetime.timedelta(days=age * 365 + rng.randrange(365))
-    given_name = fake.first_name_male() if sex == "male" else fake.first_name_female()
-    family_name = fake.last_name()
+    given_name = rng.choice(names.male if sex == "male" else names.female)
+    family_name = rng.choice(names.family)
     is_turkish = rng.random() < 0.85
     patient = Patient(
         location=location,
@@ -365,7 +388,7 @@ def _patient_with_history(
         sex=sex,
         phone=f"+90 5{rng.randrange(30, 56)} {rng.randrange(100, 999)} {rng.randrange(1000, 9999)}",
         email=f"{_ascii(given_name)}.{_ascii(family_name)}{rng.randrange(1, 99)}@example.com",
-        address=fake.street_address(),
+        address=rng.choice(names.streets),
         city=location.city,
         postal_code=f"{rng.randrange(1000, 81999):05d}",
         preferred_language="tr" if is_turkish else "en",
@@ -405,7 +428,7 @@ def _patient_with_history(
 def _save_batch(batch: list[tuple]) -> tuple[dict[str, int], list[tuple]]:
     """Save a batch of patients with their histories and screened consultations; return
     the row counts and each (consultation, screening case, screening)."""
-    patients = Patient.objects.bulk_create([patient for patient, *_ in batch])
+    patients = insert_rows(Patient, [patient for patient, *_ in batch])
     history: dict[str, list] = {"conditions": [], "medications": [], "allergies": []}
     consultations = []
     for saved, (_patient, conditions, medications, allergies, consultation) in zip(
@@ -422,9 +445,9 @@ def _save_batch(batch: list[tuple]) -> tuple[dict[str, int], list[tuple]]:
         if consultation is not None:
             consultation.patient = saved
             consultations.append((consultation, conditions, medications, allergies))
-    Condition.objects.bulk_create(history["conditions"])
-    Medication.objects.bulk_create(history["medications"])
-    Allergy.objects.bulk_create(history["allergies"])
+    insert_rows(Condition, history["conditions"])
+    insert_rows(Medication, history["medications"])
+    insert_rows(Allergy, history["allergies"])
     screened = _save_screened_consultations(consultations)
     counts = {
         "patients": len(patients),
@@ -436,7 +459,7 @@ def _save_batch(batch: list[tuple]) -> tuple[dict[str, int], list[tuple]]:
 
 def _save_screened_consultations(consultations: list[tuple]) -> list[tuple]:
     """Consultations and the engine's decision on each, as the clinic would have recorded them."""
-    Consultation.objects.bulk_create([consultation for consultation, *_ in consultations])
+    insert_rows(Consultation, [consultation for consultation, *_ in consultations])
     screened = []
     for consultation, conditions, medications, allergies in consultations:
         case = case_from_record(
@@ -460,7 +483,7 @@ def _save_screened_consultations(consultations: list[tuple]) -> list[tuple]:
                 ),
             )
         )
-    ScreeningDecision.objects.bulk_create([screening for *_, screening in screened])
+    insert_rows(ScreeningDecision, [screening for *_, screening in screened])
     return screened
 
 

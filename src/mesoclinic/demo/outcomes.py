@@ -11,6 +11,7 @@ from collections import defaultdict
 from decimal import Decimal
 from itertools import groupby
 
+from mesoclinic.demo.bulk import insert_rows
 from mesoclinic.outcomes.measures import measure_catalog, response_of
 from mesoclinic.outcomes.models import Measurement, ResponseReview, ReviewDecision
 from mesoclinic.outcomes.selectors import baseline_of, latest_of
@@ -48,8 +49,8 @@ def demo_outcomes(
             measurements += [row for rows in measured for row in rows]
             if (review := course.review(plan, len(measured))) is not None:
                 reviews.append(review)
-    Measurement.objects.bulk_create(measurements, batch_size=2000)
-    ResponseReview.objects.bulk_create(reviews, batch_size=2000)
+    insert_rows(Measurement, measurements)
+    insert_rows(ResponseReview, reviews)
     return {"measurements": len(measurements), "response_reviews": len(reviews)}
 
 
@@ -75,7 +76,7 @@ class _Course:
         return [
             Measurement(
                 patient_id=self.plan.patient_id,
-                consultation=consultation,
+                consultation_id=consultation.pk,
                 measure=measure,
                 value=value,
                 measured_on=consultation.held_on,
@@ -99,7 +100,7 @@ class _Course:
         return [
             Measurement(
                 patient_id=session.patient_id,
-                session=session,
+                session_id=session.pk,
                 measure=measure,
                 value=value,
                 measured_on=ended.date(),

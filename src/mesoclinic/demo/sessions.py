@@ -8,6 +8,7 @@ import random
 from collections import Counter
 from decimal import Decimal
 
+from mesoclinic.demo.bulk import insert_rows, insert_values
 from mesoclinic.demo.outcomes import OUTCOME_COUNTS, demo_outcomes
 from mesoclinic.formulary.models import Lot, MovementKind, Product, StockMovement
 from mesoclinic.messaging.models import Message, MessageStatus
@@ -52,28 +53,34 @@ def demo_sessions(
         if visit.status == AppointmentStatus.DONE and visit.plan is not None
     ]
     plan_of = {plan.pk: plan for plan in plans}
-    TreatmentConsent.objects.bulk_create(
-        TreatmentConsent(
-            plan=plan,
-            patient_id=plan.patient_id,
-            signed_by_name=f"Patient {plan.patient_id}",
-            signed_at=plan.created_at,
-            recorded_by_id=plan.created_by_id,
-        )
-        for plan in {plan.pk: plan for _visit, plan in done}.values()
+    insert_rows(
+        TreatmentConsent,
+        [
+            TreatmentConsent(
+                plan=plan,
+                patient_id=plan.patient_id,
+                signed_by_name=f"Patient {plan.patient_id}",
+                signed_at=plan.created_at,
+                recorded_by_id=plan.created_by_id,
+            )
+            for plan in {plan.pk: plan for _visit, plan in done}.values()
+        ],
     )
-    sessions = TreatmentSession.objects.bulk_create(
-        _session(rng, visit, plan) for visit, plan in done
+    sessions = insert_rows(
+        TreatmentSession,
+        [_session(rng, visit, plan) for visit, plan in done],
     )
-    ChecklistAnswer.objects.bulk_create(
-        answer for session in sessions for answer in _checklist(session)
-    )
+    insert_values(ChecklistAnswer, [row for session in sessions for row in _checklist(session)])
     lots, movements = _lots_and_movements(sessions, product, receiver_id)
     uses = [
-        VialUse(session=session, lot=lots[_month(session)], stock_movement=movement)
+        VialUse(
+            session_id=session.pk,
+            lot_id=lots[_month(session)].pk,
+            stock_movement_id=movement.pk,
+        )
         for session, movement in zip(sessions, movements, strict=True)
     ]
-    VialUse.objects.bulk_create(uses)
+    insert_rows(VialUse, uses)
     events = _adverse_events(rng, sessions, uses, plan_of, now)
     messages = _aftercare(sessions, now)
     return {
@@ -112,18 +119,19 @@ def _session(rng: random.Random, visit: Appointment, plan: TreatmentPlan) -> Tre
     )
 
 
-def _checklist(session: TreatmentSession) -> list[ChecklistAnswer]:
+def _checklist(session: TreatmentSession) -> list[dict]:
+    """The answers of the session's checklist, as rows."""
     modality = session.plan.formulation.modality
     started = session.started_at or session.created_at
     return [
-        ChecklistAnswer(
-            session=session,
-            item=item.id,
-            is_yes=None if item.kind == "time" else True,
-            done_at=started - datetime.timedelta(minutes=40) if item.kind == "time" else None,
-            recorded_by_id=_practitioner(session),
-            recorded_at=started,
-        )
+        {
+            "session_id": session.pk,
+            "item": item.id,
+            "is_yes": None if item.kind == "time" else True,
+            "done_at": started - datetime.timedelta(minutes=40) if item.kind == "time" else None,
+            "recorded_by_id": _practitioner(session),
+            "recorded_at": started,
+        }
         for item in session_rules().checklist_for(modality)
         if item.kind != "consent"
     ]
@@ -169,7 +177,7 @@ def _lots_and_movements(
     received = [
         StockMovement(
             location_id=location_id,
-            lot=lots[month],
+            lot_id=lots[month].pk,
             kind=MovementKind.RECEIVED,
             quantity=count,
             occurred_at=_first_hour(month, sessions),
@@ -181,7 +189,7 @@ def _lots_and_movements(
     movements = [
         StockMovement(
             location_id=session.appointment.location_id,
-            lot=lots[_month(session)],
+            lot_id=lots[_month(session)].pk,
             kind=MovementKind.USED,
             quantity=-1,
             occurred_at=_ended(session),
@@ -190,8 +198,8 @@ def _lots_and_movements(
         )
         for session in sessions
     ]
-    StockMovement.objects.bulk_create(received)
-    return lots, StockMovement.objects.bulk_create(movements)
+    insert_rows(StockMovement, received)
+    return lots, insert_rows(StockMovement, movements)
 
 
 def _first_hour(month: datetime.date, sessions: list[TreatmentSession]) -> datetime.datetime:
@@ -247,16 +255,24 @@ def _adverse_events(
         )
         if is_serious and not cleared and plan_of[session.plan_id].status == PlanStatus.ACTIVE:
             held.add(session.plan_id)
-    saved = AdverseEvent.objects.bulk_create(event for event, _lot in events)
-    AdverseEvent.lots.through.objects.bulk_create(
-        AdverseEvent.lots.through(adverseevent_id=event.pk, lot_id=lot_id)
-        for event, (_unsaved, lot_id) in zip(saved, events, strict=True)
+    saved = insert_rows(AdverseEvent, [event for event, _lot in events])
+    insert_rows(
+        AdverseEvent.lots.through,
+        [
+            AdverseEvent.lots.through(adverseevent_id=event.pk, lot_id=lot_id)
+            for event, (_unsaved, lot_id) in zip(saved, events, strict=True)
+        ],
     )
     TreatmentPlan.objects.filter(pk__in=held).update(status=PlanStatus.ON_HOLD)
-    SafetyAlert.objects.bulk_create(
-        SafetyAlert(event=event, recipient_id=event.reported_by_id, created_at=event.reported_at)
-        for event in saved
-        if event.is_holding
+    insert_rows(
+        SafetyAlert,
+        [
+            SafetyAlert(
+                event=event, recipient_id=event.reported_by_id, created_at=event.reported_at
+            )
+            for event in saved
+            if event.is_holding
+        ],
     )
     return saved
 
@@ -277,4 +293,4 @@ def _aftercare(sessions: list[TreatmentSession], now: datetime.datetime) -> list
     for message in messages:
         if message.due_at <= now:
             message.status, message.sent_at = MessageStatus.SENT, message.due_at
-    return Message.objects.bulk_create(messages)
+    return insert_rows(Message, messages)
