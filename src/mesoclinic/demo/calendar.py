@@ -112,22 +112,8 @@ def demo_plans_and_visits(
         if formulation.indication != "hair_loss" or not codes or rng.random() > PLANNED_SHARE:
             continue
         protocol = protocols[rng.choice(codes)]
-        plan = TreatmentPlan(
-            patient=formulation.patient,
-            consultation=formulation.consultation,
-            screening=screening,
-            protocol=protocol,
-            phases=protocol.phases,
-            review_at_session=protocol.review_at_session,
-            session_minutes=30,
-            formulation=formulation,
-            target_zones=["vertex", "mid_scalp"],
-            preferred_weekdays=sorted(rng.sample(range(5), 2)),
-            status=PlanStatus.ACCEPTED,
-            created_by_id=formulation.created_by_id,
-            created_at=formulation.created_at,
-            status_changed_at=formulation.created_at,
-        )
+        weekdays = sorted(rng.sample(range(5), 2))
+        plan = _plan(formulation, screening, protocol, formulation.created_at, weekdays)
         plans.append(plan)
     visits = []
     to_lay = deque(plans)
@@ -161,19 +147,30 @@ def _follow_on(
     if created_at.date() >= today:
         return None
     protocol = protocols[FOLLOW_ON_PROTOCOL[plan.formulation.modality]]
+    return _plan(plan.formulation, plan.screening, protocol, created_at, plan.preferred_weekdays)
+
+
+def _plan(
+    formulation: Formulation,
+    screening: ScreeningDecision,
+    protocol: Protocol,
+    created_at: datetime.datetime,
+    preferred_weekdays: list[int],
+) -> TreatmentPlan:
+    """An accepted plan on the formulation, by the practitioner who prescribed it."""
     return TreatmentPlan(
-        patient=plan.patient,
-        consultation=plan.consultation,
-        screening=plan.screening,
+        patient=formulation.patient,
+        consultation=formulation.consultation,
+        screening=screening,
         protocol=protocol,
         phases=protocol.phases,
         review_at_session=protocol.review_at_session,
-        session_minutes=plan.session_minutes,
-        formulation=plan.formulation,
-        target_zones=plan.target_zones,
-        preferred_weekdays=plan.preferred_weekdays,
+        session_minutes=30,
+        formulation=formulation,
+        target_zones=["vertex", "mid_scalp"],
+        preferred_weekdays=preferred_weekdays,
         status=PlanStatus.ACCEPTED,
-        created_by_id=plan.created_by_id,
+        created_by_id=formulation.created_by_id,
         created_at=created_at,
         status_changed_at=created_at,
     )
