@@ -10,7 +10,7 @@ for one) is prepared by the field. Elsewhere (SQLite) this is `bulk_create`.
 """
 
 import operator
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any, TypeVar, cast
 
 from django.db import DEFAULT_DB_ALIAS, connections, models, transaction
@@ -51,11 +51,7 @@ def insert_rows(model: type[ModelT], objects: Iterable[ModelT]) -> list[ModelT]:
         instance._prepare_related_fields_for_save(operation_name="insert_rows")  # type: ignore[attr-defined]
     with transaction.atomic(), database.cursor() as cursor:
         _take_ids(cursor, meta, objects)
-        statement = sql.SQL("COPY {} ({}) FROM STDIN").format(
-            sql.Identifier(meta.db_table),
-            sql.SQL(", ").join([sql.Identifier(str(field.column)) for field in fields]),
-        )
-        with cursor.cursor.copy(statement) as copy:
+        with cursor.cursor.copy(_copy_statement(meta, fields)) as copy:
             for instance in objects:
                 copy.write_row([value(instance) for value in values])
     for instance in objects:
@@ -78,16 +74,24 @@ def insert_values(model: type[models.Model], rows: list[dict[str, Any]]) -> int:
     defaulted = [
         field for field in meta.concrete_fields if not field.primary_key and field not in given
     ]
-    # Each default once for every row, prepared by its field as on save.
-    defaults = [field.get_db_prep_save(field.get_default(), database) for field in defaulted]
-    statement = sql.SQL("COPY {} ({}) FROM STDIN").format(
-        sql.Identifier(meta.db_table),
-        sql.SQL(", ").join([sql.Identifier(str(field.column)) for field in given + defaulted]),
-    )
+    # The others' values once for every row, as saving a new object would give them
+    # (defaults, and a stamp for an auto_now field), prepared by each field.
+    blank = model()
+    defaults = [
+        field.get_db_prep_save(field.pre_save(blank, True), database) for field in defaulted
+    ]
+    statement = _copy_statement(meta, given + defaulted)
     with transaction.atomic(), database.cursor() as cursor, cursor.cursor.copy(statement) as copy:
         for row in rows:
             copy.write_row([*row.values(), *defaults])
     return len(rows)
+
+
+def _copy_statement(meta: Any, fields: Sequence[Any]) -> sql.Composed:
+    return sql.SQL("COPY {} ({}) FROM STDIN").format(
+        sql.Identifier(meta.db_table),
+        sql.SQL(", ").join([sql.Identifier(str(field.column)) for field in fields]),
+    )
 
 
 def _value_getter(field: Any, database: BaseDatabaseWrapper) -> Callable[[Any], Any]:

@@ -1,7 +1,7 @@
 import datetime
 
 from mesoclinic.audit.models import AuditEvent
-from mesoclinic.demo.bulk import insert_rows
+from mesoclinic.demo.bulk import insert_rows, insert_values
 from mesoclinic.patients.models import Condition, Patient
 
 
@@ -56,3 +56,19 @@ def test_an_object_saved_after_it_was_attached_gives_its_id(db, location_a):
 def test_nothing_to_insert_is_nothing_done(db, django_assert_num_queries):
     with django_assert_num_queries(0):
         assert insert_rows(Condition, []) == []
+
+
+def test_values_go_in_as_rows_and_the_fields_not_named_as_on_save(db, practitioner):
+    rows = [
+        {"actor_id": practitioner.pk, "action": "read", "object_id": str(number)}
+        for number in range(3)
+    ]
+
+    assert insert_values(AuditEvent, rows) == 3
+
+    stored = AuditEvent.objects.order_by("pk")
+    assert [(event.actor_id, event.action, event.object_id) for event in stored] == [
+        (practitioner.pk, "read", str(number)) for number in range(3)
+    ]
+    assert all(event.details == {} and event.object_type == "" for event in stored)  # defaults
+    assert all(event.occurred_at is not None for event in stored)  # stamped as on save
