@@ -32,8 +32,8 @@ ROOT = pathlib.Path(__file__).resolve().parent.parent
 VENV_BIN = ROOT / ".venv" / "bin"
 # A clinic group with a million sessions done (about 400,000 patients, at the
 # generator's 2.5 sessions each), or a quick look at 2,000 patients.
-FULL = {"sessions": 1_000_000, "locations": 50}
-SMALL = {"patients": 2_000, "locations": 5}
+FULL = {"size": ("sessions", 1_000_000), "locations": 50}
+SMALL = {"size": ("patients", 2_000), "locations": 5}
 WRK_CONNECTIONS = 8  # enough to keep both workers busy; each waits its turn
 
 
@@ -50,18 +50,19 @@ def main() -> int:
     parser.add_argument("--postgres-url", help="also on this (empty) PostgreSQL database")
     arguments = parser.parse_args()
     scale = SMALL if arguments.small else FULL
+    unit, count = scale["size"]
     if arguments.sessions or arguments.patients:
-        scale = {"sessions": arguments.sessions, "patients": arguments.patients}
-    size = {name: scale[name] for name in ("sessions", "patients") if scale.get(name)}
-    locations = arguments.locations or scale.get("locations") or FULL["locations"]
+        unit = "sessions" if arguments.sessions else "patients"
+        count = arguments.sessions or arguments.patients
+    locations = arguments.locations or scale["locations"]
     databases = {"sqlite": None}
     if arguments.postgres_url:
         databases["postgresql"] = arguments.postgres_url
-    rows, settings = [], {**size, "locations": locations}
+    rows, settings = [], {unit: count, "locations": locations}
     for name, url in databases.items():
         with tempfile.TemporaryDirectory() as data_dir:
             env = _environment(data_dir, url)
-            seconds = _build(env, size, locations)
+            seconds = _build(env, unit, count, locations)
             probed = _probe(env)
             settings[f"{name}_generation"] = _generation(seconds, probed["rows"])
             rows += _load(env, name, probed, arguments.duration)
@@ -83,11 +84,10 @@ def _environment(data_dir: str, database_url: str | None) -> dict[str, str]:
     return env
 
 
-def _build(env: dict[str, str], size: dict[str, int], locations: int) -> float:
-    """The demo generator at this scale (sessions or patients): its seconds. The static
-    files are collected after the clock stops, for the probe's pages."""
+def _build(env: dict[str, str], unit: str, count: int, locations: int) -> float:
+    """The demo generator at this scale (so many sessions or patients): its seconds. The
+    static files are collected after the clock stops, for the probe's pages."""
     started = time.perf_counter()
-    ((unit, count),) = size.items()
     seed = ["seed", f"--{unit}", str(count), "--locations", str(locations)]
     _mesoclinic(env, *seed)
     seconds = time.perf_counter() - started
