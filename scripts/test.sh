@@ -32,7 +32,10 @@ echo "== tests on SQLite"
 
 if command -v initdb >/dev/null && command -v pg_ctl >/dev/null; then
     echo "== tests on PostgreSQL"
-    start_throwaway_postgres
+    # No autovacuum: the statistics it gathers on rows a test committed outlive the test's
+    # flush, and later tests' queries were planned on them (nested loops minutes long);
+    # and a worker of it inside the test database stops that database being dropped.
+    start_throwaway_postgres -c autovacuum=off
     .venv/bin/python -m pytest "$@"
 else
     echo "!! PostgreSQL server binaries (initdb, pg_ctl) are not on PATH: the PostgreSQL run was not done." >&2

@@ -13,6 +13,7 @@ as_postgres_user() {
     fi
 }
 
+# Arguments are more server settings, e.g. -c autovacuum=off.
 start_throwaway_postgres() {
     postgres_dir=$(mktemp -d)
     chmod 755 "$postgres_dir"
@@ -23,7 +24,7 @@ start_throwaway_postgres() {
         --encoding UTF8 --no-locale >/dev/null
     # Durability is not needed for a database that lives for one test run.
     as_postgres_user pg_ctl -D "$postgres_dir/data" -l "$postgres_dir/server.log" -w start \
-        -o "-p $port -k $postgres_dir -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off" >/dev/null
+        -o "-p $port -k $postgres_dir -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off $*" >/dev/null
     export DATABASE_URL="postgres://mesoclinic@127.0.0.1:$port/postgres"
 }
 

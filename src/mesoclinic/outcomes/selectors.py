@@ -266,7 +266,7 @@ def _response_figures(
             "consultation", "protocol", "formulation__template"
         )
     )
-    verdicts = _verdicts(plans, plan_ids, thresholds)
+    verdicts = _verdicts(plans, thresholds)
     groups: dict[str, defaultdict[str, list[bool | None]]] = {
         name: defaultdict(list) for name in ("cause", "stage", "formulation", "protocol")
     }
@@ -286,17 +286,20 @@ def _response_figures(
 
 
 def _verdicts(
-    plans: list[TreatmentPlan], plan_ids, thresholds: Mapping[str, Threshold | None]
+    plans: list[TreatmentPlan], thresholds: Mapping[str, Threshold | None]
 ) -> dict[int, bool | None]:
-    """Each plan's response (None: not enough measures) from two reads of measurements."""
+    """Each plan's response (None: not enough measures) from two reads of measurements,
+    each by the ids of the plans already read: the plans' own query again as a subquery
+    was planned as a nested loop over it, minutes long, when the tables' statistics
+    were out of date (seen on PostgreSQL after a bulk load)."""
     recorded_at_baseline: defaultdict[int, dict[str, Decimal]] = defaultdict(dict)
     for consultation_id, measure, value in Measurement.objects.filter(
-        consultation__plans__in=plan_ids
+        consultation_id__in={plan.consultation_id for plan in plans}
     ).values_list("consultation_id", "measure", "value"):
         recorded_at_baseline[consultation_id][measure] = value
     latest: defaultdict[int, dict[str, Decimal]] = defaultdict(dict)
     for plan_id, measure, value in (
-        Measurement.objects.filter(session__plan__in=plan_ids)
+        Measurement.objects.filter(session__plan_id__in=[plan.pk for plan in plans])
         .order_by(*(f"session__{field}" for field in SESSION_ORDER))
         .values_list("session__plan_id", "measure", "value")
     ):
