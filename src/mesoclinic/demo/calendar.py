@@ -19,7 +19,7 @@ import holidays
 from django.utils import timezone
 
 from mesoclinic.accounts.models import Location
-from mesoclinic.demo.bulk import insert_rows
+from mesoclinic.demo.bulk import insert_rows, new
 from mesoclinic.formulary.models import Formulation
 from mesoclinic.plans.models import PlanStatus, Protocol, TreatmentPlan
 from mesoclinic.plans.windows import Window, lay_course
@@ -158,7 +158,8 @@ def _plan(
     preferred_weekdays: list[int],
 ) -> TreatmentPlan:
     """An accepted plan on the formulation, by the practitioner who prescribed it."""
-    return TreatmentPlan(
+    return new(
+        TreatmentPlan,
         patient=formulation.patient,
         consultation=formulation.consultation,
         screening=screening,
@@ -199,7 +200,8 @@ def _lay_visits(
         pick=pick,
     )
     visits = [
-        Appointment(
+        new(
+            Appointment,
             patient_id=plan.patient_id,
             plan=plan,
             session_number=session.number,

@@ -7,6 +7,7 @@ import random
 from decimal import Decimal
 
 from mesoclinic.assessments.models import Consultation
+from mesoclinic.demo.bulk import new
 from mesoclinic.patients.models import Condition, Patient
 
 # (ICD-10 diagnosis, weight) for men and for women seen for hair loss.
@@ -70,7 +71,8 @@ def demo_consultation(
     indication = pick(
         rng, [("hair_loss", 80), ("skin_rejuvenation", 10), ("fat_reduction", 5), ("cellulite", 5)]
     )
-    consultation = Consultation(
+    consultation = new(
+        Consultation,
         practitioner_id=practitioner_id,
         held_on=patient.created_at.date(),
         indication=indication,

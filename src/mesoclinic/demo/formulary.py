@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from mesoclinic.accounts.models import ClinicGroup, Location, User
 from mesoclinic.assessments.models import Consultation
-from mesoclinic.demo.bulk import insert_rows
+from mesoclinic.demo.bulk import insert_rows, new
 from mesoclinic.formulary.composition import Composition, composition_check
 from mesoclinic.formulary.models import (
     Formulation,
@@ -158,7 +158,8 @@ def seed_products_and_stock(
     )
     received_at = timezone.now() - datetime.timedelta(days=60)
     movements = [
-        StockMovement(
+        new(
+            StockMovement,
             location=location,
             lot=lot,
             kind=MovementKind.RECEIVED,
@@ -181,7 +182,8 @@ def _short_dated(brand_name: str) -> list[int]:
 
 def seed_templates(group: ClinicGroup, manager: User) -> list[Formulation]:
     templates = Formulation.objects.bulk_create(
-        Formulation(
+        new(
+            Formulation,
             clinic_group=group,
             name=name,
             indication=indication,
@@ -234,7 +236,8 @@ def demo_formulations(
         check = composition_check(case, composition, policies={}, consultation_screening=screening)
         if not check.can_save:
             continue
-        formulation = Formulation(
+        formulation = new(
+            Formulation,
             clinic_group_id=group_id,
             patient=consultation.patient,
             template_id=composition.template_id,

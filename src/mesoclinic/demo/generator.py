@@ -4,13 +4,19 @@ Turkish hair-and-skin clinics (where the product's seeds come from) with English
 patients too; histories follow plausible rates for a hair-loss clinic's patients.
 """
 
+import contextlib
 import datetime
 import math
+import multiprocessing
+import queue
 import random
+from collections import Counter
 from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
+from typing import Any
 
-from django.db import transaction
+from django.db import connection, connections, transaction
 from django.utils import timezone
 from faker import Faker
 
@@ -20,7 +26,7 @@ from mesoclinic.accounts.services import location_create, user_create
 from mesoclinic.assessments.models import Consultation
 from mesoclinic.audit.models import AuditAction
 from mesoclinic.audit.services import audit_record
-from mesoclinic.demo.bulk import insert_rows
+from mesoclinic.demo.bulk import insert_rows, new
 from mesoclinic.demo.calendar import (
     ROOMS_PER_LOCATION,
     DemoCalendar,
@@ -34,11 +40,18 @@ from mesoclinic.demo.formulary import (
     seed_templates,
     template_compositions,
 )
-from mesoclinic.demo.sessions import SESSION_COUNTS, SESSION_PRODUCT, demo_sessions
-from mesoclinic.formulary.models import Product
+from mesoclinic.demo.sessions import (
+    SESSION_COUNTS,
+    SESSION_PRODUCT,
+    demo_sessions,
+    seed_session_lots,
+)
+from mesoclinic.formulary.composition import Composition
+from mesoclinic.formulary.models import Lot, Product
 from mesoclinic.patients.icd10 import icd10_title
 from mesoclinic.patients.models import Allergy, Condition, Medication, Patient
 from mesoclinic.patients.services import patient_login_link
+from mesoclinic.plans.models import Protocol
 from mesoclinic.plans.services import protocol_defaults_install
 from mesoclinic.screening.engine import screen
 from mesoclinic.screening.models import ScreeningDecision
@@ -54,6 +67,18 @@ SESSIONS_PER_PATIENT = 2.5
 # A practitioner's share of two years of sessions: about 8 a working day of 18 half hours,
 # so the busiest months still find free times.
 SESSIONS_PER_PRACTITIONER = 5000
+# The rows a builder of patients makes, by name (as in SeedSummary).
+BUILT_COUNTS = (
+    "patients",
+    "conditions",
+    "medications",
+    "allergies",
+    "consultations",
+    "formulations",
+    "plans",
+    "visits",
+    *SESSION_COUNTS,
+)
 
 CITIES = [
     ("Istanbul", ["Nişantaşı", "Kadıköy", "Bakırköy", "Ataşehir", "Beşiktaş", "Şişli"]),
@@ -154,18 +179,48 @@ def practitioners_per_location(patient_count: int, location_count: int) -> int:
     return max(2, math.ceil(sessions / SESSIONS_PER_PRACTITIONER))
 
 
+@dataclass(frozen=True)
+class _Clinic:
+    """What every builder of patients shares: made once, before any patient."""
+
+    group: ClinicGroup
+    manager_id: int
+    compositions: list[Composition]
+    protocols: dict[str, Protocol]
+    session_lots: dict[datetime.date, Lot]
+    names: NamePool
+
+
+@dataclass(frozen=True)
+class _Share:
+    """One builder's part of the patients: its locations, how many patients or sessions
+    to make there, and its own random numbers."""
+
+    locations: list[Location]
+    patient_count: int | None
+    session_count: int | None
+    seed: str
+
+
 def seed_clinic(
     *,
     patient_count: int | None = None,
     session_count: int | None = None,
     seed: int = 2026,
     location_count: int | None = None,
+    workers: int = 1,
     progress: Callable[[int], None] = lambda done: None,
 ) -> SeedSummary:
     """Build a clinic group with staff, demo logins and patients with medical histories:
     this many patients, or patients until this many sessions are done (a few more, as the
-    last patient's course ends). `progress` is told each batch's patients or sessions."""
+    last patient's course ends). `progress` is told each batch's patients or sessions.
+
+    With several workers (PostgreSQL only), each builds the patients of its share of the
+    locations in a process of its own, so that one builds rows while the database writes
+    another's: the clinic is as big, with other random draws."""
     expected_patients = _expected_patients(patient_count, session_count)
+    if workers > 1 and connection.vendor != "postgresql":
+        raise ValueError("Several workers need PostgreSQL: SQLite takes one writer at a time.")
     location_count = location_count or default_location_count(expected_patients)
     practitioners = practitioners_per_location(expected_patients, location_count)
     rng = random.Random(seed)  # noqa: S311  (reproducible demo data, not security)
@@ -178,43 +233,25 @@ def seed_clinic(
         locations = _create_locations(group, location_count)
         staff_count, logins = _create_staff(locations, fake, practitioners)
         manager = User.objects.get(username="manager")
-        counts = seed_products_and_stock(rng, locations, manager)
+        counts = Counter(seed_products_and_stock(rng, locations, manager))
         compositions = template_compositions(seed_templates(group, manager))
         protocols = {p.code: p for p in protocol_defaults_install(group=group)}
         seed_rooms_and_hours(locations, rooms=max(ROOMS_PER_LOCATION, practitioners))
-        session_product = Product.objects.get(brand_name=SESSION_PRODUCT)
-    counts.update(
-        patients=0,
-        conditions=0,
-        medications=0,
-        allergies=0,
-        consultations=0,
-        formulations=0,
-        plans=0,
-        visits=0,
-        **dict.fromkeys(SESSION_COUNTS, 0),
-    )
-    calendar = DemoCalendar.load(locations, clock.today())
-    practitioner_ids = _practitioners_by_location(locations)
-    names = NamePool.drawn(fake)
-    while (size := _next_batch_size(counts, patient_count, session_count)) > 0:
-        batch = _patient_batch(rng, names, locations, size, practitioner_ids)
-        with transaction.atomic():
-            saved, screened = _save_batch(batch)
-            formulations = demo_formulations(rng, screened, compositions, group.pk)
-            saved["formulations"] = len(formulations)
-            plans, visits = demo_plans_and_visits(
-                rng, formulations, protocols, calendar, _locations_of(screened)
-            )
-            saved["plans"], saved["visits"] = len(plans), len(visits)
-            saved.update(
-                demo_sessions(
-                    rng, plans, visits, session_product, clock.now(), receiver_id=manager.pk
-                )
-            )
-        for name, rows in saved.items():
-            counts[name] += rows
-        progress(saved["patients"] if patient_count else saved["sessions"])
+        today = clock.today()
+        session_lots = seed_session_lots(
+            Product.objects.get(brand_name=SESSION_PRODUCT),
+            today - datetime.timedelta(days=HISTORY_SPAN_DAYS),
+            today,
+        )
+    counts["lots"] += len(session_lots)
+    clinic = _Clinic(group, manager.pk, compositions, protocols, session_lots, NamePool.drawn(fake))
+    shares = _shares(locations, patient_count, session_count, seed, workers)
+    if workers > 1:
+        built = _build_side_by_side(clinic, shares, progress)
+    else:
+        built = [_build_share(clinic, shares[0], progress)]
+    for share_counts in built:
+        counts.update(share_counts)  # adds
     patient_login = _link_demo_patient(locations[0])
     if patient_login:
         logins.append(patient_login)
@@ -227,6 +264,100 @@ def seed_clinic(
     return SeedSummary(locations=len(locations), staff=staff_count, logins=logins, **counts)
 
 
+def _shares(
+    locations: list[Location],
+    patient_count: int | None,
+    session_count: int | None,
+    seed: int,
+    workers: int,
+) -> list[_Share]:
+    """The locations dealt out to the workers, each with its part of the patients or
+    sessions in proportion."""
+    dealt = [locations[index::workers] for index in range(min(workers, len(locations)))]
+    sizes = [len(share_locations) for share_locations in dealt]
+    return [
+        _Share(share_locations, patients, sessions, f"{seed}/{index}")
+        for index, (share_locations, patients, sessions) in enumerate(
+            zip(dealt, _split(patient_count, sizes), _split(session_count, sizes), strict=True)
+        )
+    ]
+
+
+def _split(total: int | None, sizes: list[int]) -> list[int | None]:
+    """The total in parts proportional to the sizes, adding up to it exactly."""
+    if total is None:
+        return [None] * len(sizes)
+    parts = [round(total * size / sum(sizes)) for size in sizes[:-1]]
+    return [*parts, total - sum(parts)]
+
+
+def _build_share(clinic: _Clinic, share: _Share, report: Callable[[int], None]) -> Counter:
+    """Patients at the share's locations, a batch at a time, each batch in one transaction;
+    returns the rows made by name."""
+    rng = random.Random(share.seed)  # noqa: S311  (reproducible demo data, not security)
+    calendar = DemoCalendar.load(share.locations, clock.today())
+    practitioner_ids = _practitioners_by_location(share.locations)
+    counts: Counter = Counter(dict.fromkeys(BUILT_COUNTS, 0))
+    while (size := _next_batch_size(counts, share.patient_count, share.session_count)) > 0:
+        batch = _patient_batch(rng, clinic.names, share.locations, size, practitioner_ids)
+        with transaction.atomic():
+            saved, screened = _save_batch(batch)
+            formulations = demo_formulations(rng, screened, clinic.compositions, clinic.group.pk)
+            saved["formulations"] = len(formulations)
+            plans, visits = demo_plans_and_visits(
+                rng, formulations, clinic.protocols, calendar, _locations_of(screened)
+            )
+            saved["plans"], saved["visits"] = len(plans), len(visits)
+            saved.update(
+                demo_sessions(
+                    rng,
+                    plans,
+                    visits,
+                    clinic.session_lots,
+                    clock.now(),
+                    receiver_id=clinic.manager_id,
+                )
+            )
+        counts.update(saved)
+        report(saved["patients"] if share.patient_count is not None else saved["sessions"])
+    return counts
+
+
+def _build_side_by_side(
+    clinic: _Clinic, shares: list[_Share], progress: Callable[[int], None]
+) -> list[Counter]:
+    """Each share built by a process of its own, forked from this one with the clinic in
+    memory; each reports its batches on a queue. A worker's error is raised here."""
+    context = multiprocessing.get_context("fork")
+    reports = context.Queue()
+    connections.close_all()  # each process opens its own connection
+    with ProcessPoolExecutor(
+        max_workers=len(shares),
+        mp_context=context,
+        initializer=_remember_reports,
+        initargs=(reports,),
+    ) as pool:
+        futures = [pool.submit(_build_share_in_worker, clinic, share) for share in shares]
+        while not all(future.done() for future in futures):
+            with contextlib.suppress(queue.Empty):
+                progress(reports.get(timeout=0.5))
+        while not reports.empty():
+            progress(reports.get())
+        return [future.result() for future in futures]
+
+
+_reports: Any = None  # a worker's queue back to the process that started it
+
+
+def _remember_reports(reports: Any) -> None:
+    global _reports  # noqa: PLW0603  (set once per worker process, when it starts)
+    _reports = reports
+
+
+def _build_share_in_worker(clinic: _Clinic, share: _Share) -> Counter:
+    return _build_share(clinic, share, _reports.put)
+
+
 def _expected_patients(patient_count: int | None, session_count: int | None) -> int:
     if patient_count is not None and session_count is None:
         return patient_count
@@ -235,9 +366,7 @@ def _expected_patients(patient_count: int | None, session_count: int | None) -> 
     raise ValueError("Give either a number of patients or a number of sessions.")
 
 
-def _next_batch_size(
-    counts: dict[str, int], patient_count: int | None, session_count: int | None
-) -> int:
+def _next_batch_size(counts: Counter, patient_count: int | None, session_count: int | None) -> int:
     """Patients to make next: a full batch, fewer near the end (0: done)."""
     if patient_count is not None:
         return min(BATCH_SIZE, patient_count - counts["patients"])
@@ -380,7 +509,8 @@ def _patient_with_history(
     given_name = rng.choice(names.male if sex == "male" else names.female)
     family_name = rng.choice(names.family)
     is_turkish = rng.random() < 0.85
-    patient = Patient(
+    patient = new(
+        Patient,
         location=location,
         given_name=given_name,
         family_name=family_name,
@@ -410,15 +540,20 @@ def _patient_with_history(
         if (only_sex is None or only_sex == sex) and rng.random() < rate:
             controlled = rng.random() < 0.8 if code == "E11.9" else None
             conditions.append(
-                Condition(icd10_code=code, description=icd10_title(code), is_controlled=controlled)
+                new(
+                    Condition,
+                    icd10_code=code,
+                    description=icd10_title(code),
+                    is_controlled=controlled,
+                )
             )
             if medicine:
-                medications.append(Medication(name=medicine))
+                medications.append(new(Medication, name=medicine))
     for medicine, rate, only_sex in OTHER_MEDICATIONS:
         if (only_sex is None or only_sex == sex) and rng.random() < rate:
-            medications.append(Medication(name=medicine))
+            medications.append(new(Medication, name=medicine))
     allergies = [
-        Allergy(substance=substance, reaction=reaction)
+        new(Allergy, substance=substance, reaction=reaction)
         for substance, rate, reaction in ALLERGY_RATES
         if rng.random() < rate
     ]
@@ -473,7 +608,8 @@ def _save_screened_consultations(consultations: list[tuple]) -> list[tuple]:
             (
                 consultation,
                 case,
-                ScreeningDecision(
+                new(
+                    ScreeningDecision,
                     consultation=consultation,
                     decision=result.decision,
                     result=result.as_contract(),

@@ -11,7 +11,7 @@ from collections import defaultdict
 from decimal import Decimal
 from itertools import groupby
 
-from mesoclinic.demo.bulk import insert_rows
+from mesoclinic.demo.bulk import insert_rows, new
 from mesoclinic.outcomes.measures import measure_catalog, response_of
 from mesoclinic.outcomes.models import Measurement, ResponseReview, ReviewDecision
 from mesoclinic.outcomes.selectors import baseline_of, latest_of
@@ -74,7 +74,8 @@ class _Course:
         if consultation.density_per_cm2 is None:
             self.recorded["density_per_cm2"] = self.density
         return [
-            Measurement(
+            new(
+                Measurement,
                 patient_id=self.plan.patient_id,
                 consultation_id=consultation.pk,
                 measure=measure,
@@ -98,7 +99,8 @@ class _Course:
         self.sessions.append(session)
         ended = session.ended_at or session.created_at
         return [
-            Measurement(
+            new(
+                Measurement,
                 patient_id=session.patient_id,
                 session_id=session.pk,
                 measure=measure,
@@ -123,7 +125,8 @@ class _Course:
         )
         responding = response.is_responding
         at = self.sessions[first + review_at - 1]
-        return ResponseReview(
+        return new(
+            ResponseReview,
             plan_id=plan.pk,
             sessions_done=review_at,
             changes=[change.as_json() for change in response.changes],

@@ -8,7 +8,7 @@ import random
 from collections import Counter
 from decimal import Decimal
 
-from mesoclinic.demo.bulk import insert_rows, insert_values
+from mesoclinic.demo.bulk import insert_rows, insert_values, new
 from mesoclinic.demo.outcomes import OUTCOME_COUNTS, demo_outcomes
 from mesoclinic.formulary.models import Lot, MovementKind, Product, StockMovement
 from mesoclinic.messaging.models import Message, MessageStatus
@@ -42,7 +42,7 @@ def demo_sessions(
     rng: random.Random,
     plans: list[TreatmentPlan],
     visits: list[Appointment],
-    product: Product,
+    lots: dict[datetime.date, Lot],  # the session product's lot of each month
     now: datetime.datetime,
     *,
     receiver_id: int,  # the manager who signs for the deliveries
@@ -56,7 +56,8 @@ def demo_sessions(
     insert_rows(
         TreatmentConsent,
         [
-            TreatmentConsent(
+            new(
+                TreatmentConsent,
                 plan=plan,
                 patient_id=plan.patient_id,
                 signed_by_name=f"Patient {plan.patient_id}",
@@ -71,9 +72,10 @@ def demo_sessions(
         [_session(rng, visit, plan) for visit, plan in done],
     )
     insert_values(ChecklistAnswer, [row for session in sessions for row in _checklist(session)])
-    lots, movements = _lots_and_movements(sessions, product, receiver_id)
+    received, movements = _stock_movements(sessions, lots, receiver_id)
     uses = [
-        VialUse(
+        new(
+            VialUse,
             session_id=session.pk,
             lot_id=lots[_month(session)].pk,
             stock_movement_id=movement.pk,
@@ -87,7 +89,7 @@ def demo_sessions(
         "sessions": len(sessions),
         "adverse_events": len(events),
         "aftercare_messages": len(messages),
-        "stock_movements": len(movements) + len(lots),
+        "stock_movements": len(received) + len(movements),
         **demo_outcomes(sessions, plan_of),
     }
 
@@ -99,7 +101,8 @@ def _session(rng: random.Random, visit: Appointment, plan: TreatmentPlan) -> Tre
     started = visit.starts_at + datetime.timedelta(minutes=5)
     ended = started + datetime.timedelta(minutes=rng.randint(15, 25))
     is_gun = rng.random() < 0.25
-    return TreatmentSession(
+    return new(
+        TreatmentSession,
         appointment=visit,
         plan=plan,
         patient_id=visit.patient_id,
@@ -149,33 +152,35 @@ def _month(session: TreatmentSession) -> datetime.date:
     return (session.started_at or session.created_at).date().replace(day=1)
 
 
-def _lots_and_movements(
-    sessions: list[TreatmentSession], product: Product, receiver_id: int
-) -> tuple[dict[datetime.date, Lot], list[StockMovement]]:
-    """A lot of the product for each month with sessions, delivered on the 1st to each
-    location that uses it, and one vial used per session: the ledger adds up."""
-    months = sorted({_month(session) for session in sessions})
-    numbers = {month: f"H{product.pk:02d}{month:%y%m}" for month in months}
-    Lot.objects.bulk_create(
-        [
-            Lot(
-                product=product,
-                lot_number=number,
-                expiry_date=month + datetime.timedelta(days=540),
-                supplier="Demo Medical Supplies",
-            )
-            for month, number in numbers.items()
-        ],
-        ignore_conflicts=True,  # an earlier batch may have made this month's lot
+def seed_session_lots(
+    product: Product, first_day: datetime.date, today: datetime.date
+) -> dict[datetime.date, Lot]:
+    """A lot of the session product for each month from the first day to today, made
+    before any session, so that builders working side by side use the same lots."""
+    months = [first_day.replace(day=1)]
+    while (following := (months[-1] + datetime.timedelta(days=32)).replace(day=1)) <= today:
+        months.append(following)
+    lots = Lot.objects.bulk_create(
+        Lot(
+            product=product,
+            lot_number=f"H{product.pk:02d}{month:%y%m}",
+            expiry_date=month + datetime.timedelta(days=540),
+            supplier="Demo Medical Supplies",
+        )
+        for month in months
     )
-    by_number = {
-        lot.lot_number: lot
-        for lot in Lot.objects.filter(product=product, lot_number__in=numbers.values())
-    }
-    lots = {month: by_number[number] for month, number in numbers.items()}
+    return dict(zip(months, lots, strict=True))
+
+
+def _stock_movements(
+    sessions: list[TreatmentSession], lots: dict[datetime.date, Lot], receiver_id: int
+) -> tuple[list[StockMovement], list[StockMovement]]:
+    """This month's lot delivered on the 1st to each location that uses it, and one vial
+    used per session: the ledger adds up. Returns the deliveries and the uses."""
     used = Counter((session.appointment.location_id, _month(session)) for session in sessions)
     received = [
-        StockMovement(
+        new(
+            StockMovement,
             location_id=location_id,
             lot_id=lots[month].pk,
             kind=MovementKind.RECEIVED,
@@ -187,7 +192,8 @@ def _lots_and_movements(
         for (location_id, month), count in used.items()
     ]
     movements = [
-        StockMovement(
+        new(
+            StockMovement,
             location_id=session.appointment.location_id,
             lot_id=lots[_month(session)].pk,
             kind=MovementKind.USED,
@@ -198,8 +204,7 @@ def _lots_and_movements(
         )
         for session in sessions
     ]
-    insert_rows(StockMovement, received)
-    return lots, insert_rows(StockMovement, movements)
+    return insert_rows(StockMovement, received), insert_rows(StockMovement, movements)
 
 
 def _first_hour(month: datetime.date, sessions: list[TreatmentSession]) -> datetime.datetime:
@@ -232,7 +237,8 @@ def _adverse_events(
         cleared = is_serious and not is_recent
         events.append(
             (
-                AdverseEvent(
+                new(
+                    AdverseEvent,
                     patient_id=session.patient_id,
                     plan_id=session.plan_id,
                     session=session,
@@ -267,8 +273,11 @@ def _adverse_events(
     insert_rows(
         SafetyAlert,
         [
-            SafetyAlert(
-                event=event, recipient_id=event.reported_by_id, created_at=event.reported_at
+            new(
+                SafetyAlert,
+                event=event,
+                recipient_id=event.reported_by_id,
+                created_at=event.reported_at,
             )
             for event in saved
             if event.is_holding

@@ -171,6 +171,17 @@ def test_seed_takes_patients_or_sessions_not_both(tmp_path):
     assert "argument --sessions: not allowed with argument --patients" in result.stderr
 
 
+def test_seed_side_by_side_needs_postgresql(tmp_path):
+    result = run("seed", "--patients", "5", "--workers", "2", data_dir=tmp_path)
+
+    assert (result.returncode, result.stderr) == (
+        2,
+        "mesoclinic seed: --workers needs PostgreSQL: SQLite takes one writer at a time\n",
+    )
+    database = sqlite3.connect(tmp_path / "mesoclinic.sqlite3")
+    assert database.execute("SELECT COUNT(*) FROM patients_patient").fetchone() == (0,)
+
+
 def test_seed_by_sessions_builds_until_that_many_are_done(tmp_path):
     result = run("seed", "--sessions", "40", data_dir=tmp_path)
     assert result.returncode == 0, result.stderr

@@ -1,7 +1,9 @@
 import datetime
 
+import pytest
+
 from mesoclinic.audit.models import AuditEvent
-from mesoclinic.demo.bulk import insert_rows, insert_values
+from mesoclinic.demo.bulk import insert_rows, insert_values, new
 from mesoclinic.patients.models import Condition, Patient
 
 
@@ -72,3 +74,24 @@ def test_values_go_in_as_rows_and_the_fields_not_named_as_on_save(db, practition
     ]
     assert all(event.details == {} and event.object_type == "" for event in stored)  # defaults
     assert all(event.occurred_at is not None for event in stored)  # stamped as on save
+
+
+def test_a_new_object_is_what_the_constructor_makes(db, practitioner, patient_a):
+    values = {"action": "read", "object_type": "patient", "ip_address": "10.0.0.7"}
+
+    made = new(AuditEvent, actor=practitioner, patient_id=patient_a.pk, **values)
+    constructed = AuditEvent(actor=practitioner, patient_id=patient_a.pk, **values)
+
+    fields = [field.attname for field in AuditEvent._meta.concrete_fields]
+    assert [getattr(made, name) for name in fields] == [
+        getattr(constructed, name) for name in fields
+    ]
+    assert made.actor is practitioner  # attached, as the constructor attaches it
+    assert made.details is not new(AuditEvent).details  # a default made afresh for each
+    insert_rows(AuditEvent, [made])
+    assert AuditEvent.objects.get(pk=made.pk).patient_id == patient_a.pk
+
+
+def test_a_new_object_of_a_field_the_model_lacks_is_refused(db):
+    with pytest.raises(TypeError, match="AuditEvent has no field 'acter'"):
+        new(AuditEvent, acter=None)

@@ -1,5 +1,6 @@
 import pytest
-from django.db import transaction
+from django.db import connection, transaction
+from django.db.models import Count
 
 from mesoclinic.accounts.models import User
 from mesoclinic.audit.models import AuditEvent
@@ -243,3 +244,24 @@ def test_busy_locations_get_more_practitioners_and_rooms(db, monkeypatch):
     assert Room.objects.count() == 5
     assert summary.staff == 9
     assert Appointment.objects.values("practitioner").distinct().count() == 5
+
+
+def test_postgresql_builds_side_by_side_sqlite_refuses(transactional_db):
+    from mesoclinic.treatments.models import TreatmentSession, VialUse
+
+    if connection.vendor != "postgresql":
+        with pytest.raises(ValueError, match="Several workers need PostgreSQL"):
+            seed_clinic(patient_count=100, seed=3, workers=2)
+        assert not Patient.objects.exists()
+        return
+
+    summary = seed_clinic(patient_count=300, seed=3, location_count=4, workers=2)
+
+    assert summary.patients == Patient.objects.count() == 300  # the two shares add up
+    by_location = Patient.objects.values("location").annotate(count=Count("id"))
+    assert len(by_location) == 4
+    assert all(row["count"] > 40 for row in by_location)
+    assert summary.sessions == TreatmentSession.objects.count() > 0
+    assert VialUse.objects.count() == summary.sessions
+    assert VialUse.objects.values("lot").distinct().count() > 1  # the month's shared lots
+    assert User.objects.get(username="patient").patient_record.location.name == "Istanbul Nişantaşı"
