@@ -99,7 +99,7 @@ def insert_rows(model: type[ModelT], objects: Iterable[ModelT]) -> list[ModelT]:
     database = connections[DEFAULT_DB_ALIAS]
     if database.vendor != "postgresql" or meta.auto_field is None or not objects:
         return model._default_manager.bulk_create(objects)
-    fields = meta.concrete_fields
+    fields = [field for field in meta.concrete_fields if not field.generated]
     values = [_value_getter(field, database) for field in fields]
     with transaction.atomic(), database.cursor() as cursor:
         _take_ids(cursor, meta, objects)
@@ -124,7 +124,9 @@ def insert_values(model: type[models.Model], rows: list[dict[str, Any]]) -> int:
     meta = model._meta
     given = [cast(models.Field, meta.get_field(name)) for name in rows[0]]
     defaulted = [
-        field for field in meta.concrete_fields if not field.primary_key and field not in given
+        field
+        for field in meta.concrete_fields
+        if not (field.primary_key or field.generated or field in given)
     ]
     # The others' values once for every row, as saving a new object would give them
     # (defaults, and a stamp for an auto_now field), prepared by each field.

@@ -49,7 +49,7 @@ from mesoclinic.demo.sessions import (
 from mesoclinic.formulary.composition import Composition
 from mesoclinic.formulary.models import Lot, Product
 from mesoclinic.patients.icd10 import icd10_title
-from mesoclinic.patients.models import Allergy, Condition, Medication, Patient
+from mesoclinic.patients.models import Allergy, Condition, Medication, Patient, search_folded
 from mesoclinic.patients.services import patient_login_link
 from mesoclinic.plans.models import Protocol
 from mesoclinic.plans.services import protocol_defaults_install
@@ -647,11 +647,8 @@ def _unique_by_name(medications: list[Medication]) -> list[Medication]:
     return list({medication.name: medication for medication in medications}.values())
 
 
-ASCII_FOLD = str.maketrans("çğıöşüÇĞİÖŞÜ", "cgiosuCGIOSU")
-
-
 def _ascii(text: str) -> str:
-    return "".join(ch for ch in text.translate(ASCII_FOLD).lower() if ch.isalnum())
+    return "".join(ch for ch in search_folded(text) if ch.isalnum())
 
 
 def demo_data_exists() -> bool:

@@ -4,6 +4,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
+from django.db.models.functions import Concat, Lower, Replace
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -49,6 +50,36 @@ class Alcohol(models.TextChoices):
 class Language(models.TextChoices):
     ENGLISH = "en", "English"
     TURKISH = "tr", "Türkçe"
+
+
+# Letters searched for as their plain ones, so that "yilmaz" typed on any keyboard finds
+# "Yılmaz": the same pairs fold the stored search text and what is searched for.
+TURKISH_LETTERS, PLAIN_LETTERS = "çÇğĞıİöÖşŞüÜ", "ccggiioossuu"
+SEARCH_FOLD = str.maketrans(TURKISH_LETTERS, PLAIN_LETTERS)
+
+
+def search_folded(text: str) -> str:
+    """Text as a patient's search text holds it: Turkish letters plain, in lower case."""
+    return text.translate(SEARCH_FOLD).lower()
+
+
+def _search_text() -> models.Func:
+    """Names, phone (without its spaces) and email in one folded text, which the database
+    computes on every write; PostgreSQL indexes it by trigrams for searching inside it."""
+    as_text = models.TextField()
+    text: models.Func = Concat(
+        "given_name",
+        models.Value(" "),
+        "family_name",
+        models.Value(" "),
+        Replace("phone", models.Value(" "), output_field=as_text),
+        models.Value(" "),
+        "email",
+        output_field=as_text,
+    )
+    for letter, plain in zip(TURKISH_LETTERS, PLAIN_LETTERS, strict=True):
+        text = Replace(text, models.Value(letter), models.Value(plain), output_field=as_text)
+    return Lower(text, output_field=as_text)
 
 
 class Patient(models.Model):
@@ -99,6 +130,9 @@ class Patient(models.Model):
 
     created_at = models.DateTimeField(_("registered"), default=timezone.now, editable=False)
     updated_at = models.DateTimeField(auto_now=True)
+    search_text = models.GeneratedField(
+        expression=_search_text(), output_field=models.TextField(), db_persist=True
+    )
 
     class Meta:
         ordering = ["family_name", "given_name", "id"]

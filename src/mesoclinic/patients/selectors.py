@@ -3,7 +3,7 @@
 from dataclasses import dataclass
 from typing import cast
 
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 
 from mesoclinic.accounts.models import Role, User
@@ -11,7 +11,7 @@ from mesoclinic.accounts.permissions import Permission, has_permission, require_
 from mesoclinic.audit.models import AuditAction
 from mesoclinic.audit.services import audit_record
 from mesoclinic.paging import Page
-from mesoclinic.patients.models import Allergy, Condition, Medication, Patient
+from mesoclinic.patients.models import Allergy, Condition, Medication, Patient, search_folded
 
 PAGE_SIZE = 50
 
@@ -53,19 +53,15 @@ def patient_list(
     limit: int = PAGE_SIZE,
     ordering: str = "name",
 ) -> Page[Patient]:
-    """One page of patients by name, phone or email (or newest first), with the listing audited."""
+    """One page of patients by any part of their name, phone or email (or newest first),
+    with the listing audited: each word searched for must be in one of them."""
     patients = patients_visible_to(user).select_related("location")
     if ordering == "newest":
         patients = patients.order_by("-created_at", "-id")
     if location_id is not None:
         patients = patients.filter(location_id=location_id)
-    for word in search.split():
-        patients = patients.filter(
-            Q(given_name__icontains=word)
-            | Q(family_name__icontains=word)
-            | Q(phone__icontains=word)
-            | Q(email__icontains=word)
-        )
+    for word in search_folded(search).split():
+        patients = patients.filter(search_text__contains=word)
     total = patients.count()
     shown = list(patients[offset : offset + limit])
     audit_record(

@@ -6,7 +6,8 @@ from mesoclinic.accounts.models import Role
 from mesoclinic.accounts.tests.factories import make_user
 from mesoclinic.audit.models import AuditAction, AuditEvent
 from mesoclinic.patients.selectors import patient_get_for_user, patient_list
-from mesoclinic.patients.services import patient_login_link
+from mesoclinic.patients.services import patient_login_link, patient_update
+from mesoclinic.patients.tests.factories import register_patient
 
 
 def test_every_patient_read_is_audited(practitioner, patient_a):
@@ -50,10 +51,53 @@ def test_lists_show_only_the_users_locations_and_are_audited(reception, patient_
 
 @pytest.mark.parametrize(
     ("search", "found"),
-    [("ayş", True), ("YILMAZ", False), ("Yılmaz", True), ("ayşe yıl", True), ("kaya", False)],
+    [
+        ("ayş", True),
+        ("Yılmaz", True),
+        ("ayşe yıl", True),
+        ("kaya", False),
+        ("ayşe kaya", False),
+        # Turkish letters typed plain or in capitals, as any keyboard gives them
+        ("YILMAZ", True),
+        ("ayse yilmaz", True),
+        ("AYŞE", True),
+    ],
 )
 def test_search_matches_every_word_in_names(practitioner, patient_a, patient_b, search, found):
     assert (patient_a in patient_list(user=practitioner, search=search).items) is found
+
+
+@pytest.mark.parametrize(
+    ("search", "found"),
+    [
+        ("5321234567", True),  # the phone's digits, without its spaces
+        ("532 123", True),
+        ("+90 532", True),
+        ("5329999", False),
+        ("ozturk.e@example", True),  # part of the email
+        ("@example.com", True),
+        ("gmail", False),
+        ("emre 4567", True),  # a name and a phone's part
+    ],
+)
+def test_search_finds_a_patient_by_phone_or_email(practitioner, location_a, search, found):
+    patient = register_patient(
+        actor=practitioner,
+        location=location_a,
+        given_name="Emre",
+        family_name="Öztürk",
+        phone="+90 532 123 4567",
+        email="ozturk.e@example.com",
+    )
+
+    assert (patient in patient_list(user=practitioner, search=search).items) is found
+
+
+def test_a_renamed_patient_is_found_by_the_new_name(practitioner, patient_a):
+    patient_update(actor=practitioner, patient=patient_a, fields={"family_name": "Şahin"})
+
+    assert patient_list(user=practitioner, search="sahin").items == [patient_a]
+    assert patient_list(user=practitioner, search="yilmaz").items == []
 
 
 def test_a_patient_login_sees_only_itself(location_a, patient_a, patient_b):
