@@ -79,6 +79,8 @@ def demo_sessions(
             session_id=session.pk,
             lot_id=lots[_month(session)].pk,
             stock_movement_id=movement.pk,
+            location_id=session.appointment.location_id,
+            given_at=session.completed_at,
         )
         for session, movement in zip(sessions, movements, strict=True)
     ]

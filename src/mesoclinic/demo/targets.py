@@ -53,7 +53,7 @@ def key_targets() -> list[Target]:
         Target("calendar week", "html", f"/calendar/?location={location.pk}&day={day}", 13),
         Target("outcome report", "html", f"/outcomes/report/?location={location.pk}", 10),
         Target("lot recall", "html", f"/sessions/lots/{lot_id}/recipients/", 6),
-        Target("API patient search", "json", f"/api/v1/patients?q={search}", 5),
+        Target("API patient search", "json", f"/api/v1/patients?search={search}", 5),
         Target("API patient record", "json", f"/api/v1/patients/{patient.pk}", 7),
         Target("API plan sessions", "json", f"/api/v1/plans/{plan.pk}/sessions", 10),
         Target(

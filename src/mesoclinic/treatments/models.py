@@ -4,6 +4,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from mesoclinic.accounts.models import Location
 from mesoclinic.formulary.models import Lot, OpenedVial, StockMovement
 from mesoclinic.patients.models import Patient
 from mesoclinic.plans.models import TreatmentPlan
@@ -184,10 +185,17 @@ class VialUse(models.Model):
     stock_movement = models.OneToOneField(
         StockMovement, on_delete=models.PROTECT, null=True, blank=True, related_name="use"
     )
+    # The session's location and completion, kept here so that a recall pages through a
+    # lot's uses in its own index, however many sessions the clinic has.
+    location = models.ForeignKey(Location, on_delete=models.PROTECT, related_name="+")
+    given_at = models.DateTimeField()
 
     class Meta:
         ordering = ["session", "id"]
-        indexes = [models.Index(fields=["lot"], name="vial_use_by_lot")]
+        indexes = [
+            models.Index(fields=["lot", "given_at", "id"], name="vial_use_by_lot_in_time"),
+            models.Index(fields=["lot", "location"], name="vial_use_by_lot_and_place"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(opened_vial__isnull=False) | Q(stock_movement__isnull=False),

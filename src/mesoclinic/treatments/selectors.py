@@ -157,12 +157,12 @@ def lot_recipients(
     *, user: User, lot: Lot, offset: int = 0, limit: int = RECALL_PAGE_SIZE
 ) -> Page[LotRecipient]:
     """Everyone who received this lot at the manager's locations, with contact details,
-    in order of the session: one page of them, in two queries (the count and the page)."""
+    in order of the session: one page of them, in two queries (the count and the page).
+    Both read the lot's uses by their own indexes, without the sessions: the count by
+    place, the page in time, joining only its own rows to the sessions and patients."""
     require_permission(user=user, permission=Permission.STOCK_MANAGE)
-    vial_uses = VialUse.objects.filter(
-        lot=lot, session__appointment__location__in=user.location_ids
-    )
-    rows = vial_uses.order_by("session__completed_at", "session_id", "id").values_list(
+    vial_uses = VialUse.objects.filter(lot=lot, location__in=user.location_ids)
+    rows = vial_uses.order_by("given_at", "id").values_list(
         "session__patient_id",
         "session__patient__given_name",
         "session__patient__family_name",
@@ -170,8 +170,8 @@ def lot_recipients(
         "session__patient__email",
         "session__patient__may_contact",
         "session_id",
-        "session__completed_at",
-        "session__appointment__location__name",
+        "given_at",
+        "location__name",
     )[offset : offset + limit]
     recipients = [
         LotRecipient(pk, f"{given} {family}", phone, email, may, session, at, where)

@@ -208,13 +208,13 @@ def session_complete(
         _refuse_open_checklist(checklist_state(session=locked))
         _refuse_new_contraindication(actor, locked)
         total = _checked_chart(chart, plan)
+        locked.completed_at = clock.now()
         uses = [_take_vial(actor, locked, entry) for entry in _checked_vials(vials)]
         fields = _chart_fields(chart, total)
         for name, value in fields.items():
             setattr(locked, name, value)
         locked.practitioner = actor
         locked.status = SessionStatus.COMPLETED
-        locked.completed_at = clock.now()
         locked.full_clean()
         locked.save()
         VialUse.objects.bulk_create(uses)
@@ -361,17 +361,24 @@ def _checked_vials(vials: Sequence[VialEntry]) -> Sequence[VialEntry]:
 
 def _take_vial(actor: User, session: TreatmentSession, entry: VialEntry) -> VialUse:
     """Take one vial: from an opened vial still usable, by opening a multi-dose vial (its
-    clock starts), or a single-dose vial used whole. Expired lots are refused."""
+    clock starts), or a single-dose vial used whole. Expired lots are refused. The use
+    is given at the session's location and completion."""
     location = session.appointment.location
+    given = {
+        "session": session,
+        "lot": entry.lot,
+        "location": location,
+        "given_at": session.completed_at,
+    }
     if entry.opened_vial is not None:
         vial = entry.opened_vial
         if vial.lot_id != entry.lot.pk or vial.location_id != location.pk:
             raise ValidationError({"vials": [f"That opened vial is not of lot {entry.lot}."]})
         opened_vial_check_usable(vial)
-        return VialUse(session=session, lot=entry.lot, opened_vial=vial)
+        return VialUse(**given, opened_vial=vial)
     if entry.lot.product.is_multi_dose:
         vial = vial_open(actor=actor, location=location, lot=entry.lot)
-        return VialUse(session=session, lot=entry.lot, opened_vial=vial)
+        return VialUse(**given, opened_vial=vial)
     movement = stock_withdraw(
         actor=actor,
         location=location,
@@ -380,7 +387,7 @@ def _take_vial(actor: User, session: TreatmentSession, entry: VialEntry) -> Vial
         kind=MovementKind.USED,
         note=f"session {session.pk}",
     )
-    return VialUse(session=session, lot=entry.lot, stock_movement=movement)
+    return VialUse(**given, stock_movement=movement)
 
 
 def _chart_fields(chart: ChartEntry, total: Decimal) -> dict:

@@ -384,6 +384,11 @@ def test_a_lot_recall_finds_every_patient_who_received_it_a_page_at_a_time(
     assert [(r.patient_id, r.name, r.phone, r.email) for r in recipients.items] == [
         (p.pk, p.full_name, p.phone, p.email) for p in given[:2]
     ]
+    # given when each session was completed, where its visit was
+    assert [(r.given_at, r.location) for r in recipients.items] == [
+        (at(MONDAY, "10:40"), rooms[0].location.name),
+        (at(MONDAY, "11:40"), rooms[0].location.name),
+    ]
     assert AuditEvent.objects.get(object_type="treatments.vialuse").details["patients"] == sorted(
         p.pk for p in given[:2]
     )
