@@ -22,6 +22,7 @@ from mesoclinic.accounts.models import Location
 from mesoclinic.demo.bulk import insert_rows, new
 from mesoclinic.formulary.models import Formulation
 from mesoclinic.plans.models import PlanStatus, Protocol, TreatmentPlan
+from mesoclinic.plans.services import TREATABLE
 from mesoclinic.plans.windows import Window, lay_course
 from mesoclinic.scheduling.models import Appointment, AppointmentStatus, OpeningHours, Room
 from mesoclinic.screening.models import ScreeningDecision
@@ -111,9 +112,13 @@ def demo_plans_and_visits(
         codes = PROTOCOLS_BY_MODALITY.get(formulation.modality)
         if formulation.indication != "hair_loss" or not codes or rng.random() > PLANNED_SHARE:
             continue
+        if screening.effective_decision not in TREATABLE:
+            continue  # a referral is answered, or overridden, before any course
         protocol = protocols[rng.choice(codes)]
         weekdays = sorted(rng.sample(range(5), 2))
-        plan = _plan(formulation, screening, protocol, formulation.created_at, weekdays)
+        # planned once the screening allows it: at once, or when its referral was answered
+        created_at = max(formulation.created_at, screening.overridden_at or formulation.created_at)
+        plan = _plan(formulation, screening, protocol, created_at, weekdays)
         plans.append(plan)
     visits = []
     to_lay = deque(plans)

@@ -54,19 +54,27 @@ from mesoclinic.patients.services import patient_login_link
 from mesoclinic.plans.models import Protocol
 from mesoclinic.plans.services import protocol_defaults_install
 from mesoclinic.screening.engine import screen
-from mesoclinic.screening.models import ScreeningDecision
+from mesoclinic.screening.models import Decision, ScreeningDecision
 from mesoclinic.screening.services import case_from_record
 
 DEMO_PASSWORD = "demo-clinic-2026"  # noqa: S105  (demo data only; printed by `mesoclinic demo`)
 BATCH_SIZE = 2000
 HISTORY_SPAN_DAYS = 730
-# What the generator makes, measured: about 2.5 sessions done per patient (a quarter of
-# patients start a course, most come back for a lighter one). It sizes a build asked for
-# in sessions, and each location's staff.
-SESSIONS_PER_PATIENT = 2.5
+# What the generator makes, measured: about 2.15 sessions done per patient (a quarter of
+# patients start a course, on a screening that allows it; most come back for a lighter
+# one). It sizes a build asked for in sessions, and each location's staff.
+SESSIONS_PER_PATIENT = 2.15
 # A practitioner's share of two years of sessions: about 8 a working day of 18 half hours,
 # so the busiest months still find free times.
 SESSIONS_PER_PRACTITIONER = 5000
+# Referrals that were answered (a GP letter, blood results) and judged safe to
+# treat with precautions; the others wait, and their patients get no course.
+REFERRALS_ANSWERED = 0.7
+REFERRAL_ANSWERS = [
+    "Referral answered: GP letter on file, condition controlled on current treatment.",
+    "Blood results back within range; treat with the listed precautions.",
+    "Dermatology reviewed the scalp: no active infection; proceed with precautions.",
+]
 # The rows a builder of patients makes, by name (as in SeedSummary).
 BUILT_COUNTS = (
     "patients",
@@ -301,7 +309,7 @@ def _build_share(clinic: _Clinic, share: _Share, report: Callable[[int], None]) 
     while (size := _next_batch_size(counts, share.patient_count, share.session_count)) > 0:
         batch = _patient_batch(rng, clinic.names, share.locations, size, practitioner_ids)
         with transaction.atomic():
-            saved, screened = _save_batch(batch)
+            saved, screened = _save_batch(rng, batch)
             formulations = demo_formulations(rng, screened, clinic.compositions, clinic.group.pk)
             saved["formulations"] = len(formulations)
             plans, visits = demo_plans_and_visits(
@@ -560,7 +568,7 @@ def _patient_with_history(
     return patient, conditions, _unique_by_name(medications), allergies
 
 
-def _save_batch(batch: list[tuple]) -> tuple[dict[str, int], list[tuple]]:
+def _save_batch(rng: random.Random, batch: list[tuple]) -> tuple[dict[str, int], list[tuple]]:
     """Save a batch of patients with their histories and screened consultations; return
     the row counts and each (consultation, screening case, screening)."""
     patients = insert_rows(Patient, [patient for patient, *_ in batch])
@@ -583,7 +591,7 @@ def _save_batch(batch: list[tuple]) -> tuple[dict[str, int], list[tuple]]:
     insert_rows(Condition, history["conditions"])
     insert_rows(Medication, history["medications"])
     insert_rows(Allergy, history["allergies"])
-    screened = _save_screened_consultations(consultations)
+    screened = _save_screened_consultations(rng, consultations)
     counts = {
         "patients": len(patients),
         "consultations": len(consultations),
@@ -592,8 +600,9 @@ def _save_batch(batch: list[tuple]) -> tuple[dict[str, int], list[tuple]]:
     return counts, screened
 
 
-def _save_screened_consultations(consultations: list[tuple]) -> list[tuple]:
-    """Consultations and the engine's decision on each, as the clinic would have recorded them."""
+def _save_screened_consultations(rng: random.Random, consultations: list[tuple]) -> list[tuple]:
+    """Consultations and the engine's decision on each, as the clinic would have recorded
+    them; most referrals were answered since (see `_answer_referral`)."""
     insert_rows(Consultation, [consultation for consultation, *_ in consultations])
     screened = []
     for consultation, conditions, medications, allergies in consultations:
@@ -604,23 +613,32 @@ def _save_screened_consultations(consultations: list[tuple]) -> list[tuple]:
             allergies=allergies,
         )
         result = screen(case)
-        screened.append(
-            (
-                consultation,
-                case,
-                new(
-                    ScreeningDecision,
-                    consultation=consultation,
-                    decision=result.decision,
-                    result=result.as_contract(),
-                    rulebook_version=result.rulebook_version,
-                    screened_by_id=consultation.practitioner_id,
-                    screened_at=consultation.patient.created_at,
-                ),
-            )
+        screening = new(
+            ScreeningDecision,
+            consultation=consultation,
+            decision=result.decision,
+            result=result.as_contract(),
+            rulebook_version=result.rulebook_version,
+            screened_by_id=consultation.practitioner_id,
+            screened_at=consultation.patient.created_at,
         )
+        if screening.decision == Decision.REFER and rng.random() < REFERRALS_ANSWERED:
+            _answer_referral(rng, screening)
+        screened.append((consultation, case, screening))
     insert_rows(ScreeningDecision, [screening for *_, screening in screened])
     return screened
+
+
+def _answer_referral(rng: random.Random, screening: ScreeningDecision) -> None:
+    """The answer came back (a GP's letter, the blood results) and the practitioner judged
+    treatment safe with precautions: an override with its justification, as
+    `screening_override` records it, one to three weeks after the consultation."""
+    answered_at = screening.screened_at + datetime.timedelta(days=rng.randint(7, 21))
+    if answered_at < clock.now():
+        screening.override_decision = Decision.ELIGIBLE_WITH_PRECAUTIONS
+        screening.override_justification = rng.choice(REFERRAL_ANSWERS)
+        screening.overridden_by_id = screening.screened_by_id
+        screening.overridden_at = answered_at
 
 
 def _link_demo_patient(location: Location) -> DemoLogin | None:

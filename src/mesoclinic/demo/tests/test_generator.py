@@ -6,6 +6,7 @@ from mesoclinic.accounts.models import User
 from mesoclinic.audit.models import AuditEvent
 from mesoclinic.demo.generator import DEMO_PASSWORD, seed_clinic
 from mesoclinic.patients.models import Allergy, Condition, Patient
+from mesoclinic.screening.models import ScreeningDecision
 
 
 def seed_and_describe(seed: int) -> list[tuple]:
@@ -117,6 +118,16 @@ def test_demo_courses_keep_their_windows_and_the_calendar_rules(db, clinic_now):
     plans = TreatmentPlan.objects.prefetch_related("appointments")
     statuses = set(plans.values_list("status", flat=True))
     assert {PlanStatus.ACCEPTED, PlanStatus.ACTIVE, PlanStatus.COMPLETED} <= statuses
+    # as plan_accept: every course rests on a screening that allows treatment
+    screened = {plan.screening.effective_decision for plan in plans.select_related("screening")}
+    assert screened <= {"eligible", "eligible_with_precautions"}
+    assert ScreeningDecision.objects.exclude(decision__in=screened).exists()  # others exist
+    # a course on an answered referral was planned after the answer, which is justified
+    answered = plans.filter(screening__decision="refer")
+    assert answered.exists()
+    for plan in answered.select_related("screening"):
+        assert plan.screening.override_justification
+        assert plan.created_at >= plan.screening.overridden_at
     for plan in plans:
         visits = sorted(plan.appointments.all(), key=lambda v: v.session_number)
         days = [timezone.localdate(v.starts_at) for v in visits]
