@@ -5,7 +5,11 @@ import pytest
 from playwright.sync_api import expect
 
 from mesoclinic.accounts.tests.factories import TEST_PASSWORD
-from mesoclinic.treatments.tests.conftest import MONDAY
+
+# The visit is booked on MONDAY at 10:00, seen from that morning, as in the unit tests:
+# the autouse fixture sets the clock before `visit` books (on the day itself, a real
+# clock past 10:00 refused the booking as in the past).
+from mesoclinic.treatments.tests.conftest import MONDAY, monday_morning  # noqa: F401
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
