@@ -182,9 +182,10 @@ def default_location_count(patient_count: int) -> int:
     return min(50, max(3, patient_count // 2000))
 
 
-def practitioners_per_location(patient_count: int, location_count: int) -> int:
-    sessions = patient_count * SESSIONS_PER_PATIENT / location_count
-    return max(2, math.ceil(sessions / SESSIONS_PER_PRACTITIONER))
+def practitioners_per_location(session_count: int, location_count: int) -> int:
+    """For so many sessions in all: a practitioner per SESSIONS_PER_PRACTITIONER at each
+    location, at least two."""
+    return max(2, math.ceil(session_count / location_count / SESSIONS_PER_PRACTITIONER))
 
 
 @dataclass(frozen=True)
@@ -230,7 +231,9 @@ def seed_clinic(
     if workers > 1 and connection.vendor != "postgresql":
         raise ValueError("Several workers need PostgreSQL: SQLite takes one writer at a time.")
     location_count = location_count or default_location_count(expected_patients)
-    practitioners = practitioners_per_location(expected_patients, location_count)
+    practitioners = practitioners_per_location(
+        session_count or round(expected_patients * SESSIONS_PER_PATIENT), location_count
+    )
     rng = random.Random(seed)  # noqa: S311  (reproducible demo data, not security)
     fake = Faker(["tr_TR", "en_GB"])
     fake.seed_instance(seed)
