@@ -378,13 +378,15 @@ def _expected_patients(patient_count: int | None, session_count: int | None) -> 
 
 
 def _next_batch_size(counts: Counter, patient_count: int | None, session_count: int | None) -> int:
-    """Patients to make next: a full batch, fewer near the end (0: done)."""
+    """Patients to make next: a full batch, fewer near the end (0: done). Towards a number
+    of sessions, a batch is sized for half of those still to go, so that the build
+    closes in on the number instead of overshooting it by a batch's chance."""
     if patient_count is not None:
         return min(BATCH_SIZE, patient_count - counts["patients"])
     sessions_to_go = session_count - counts["sessions"] if session_count else 0
     if sessions_to_go <= 0:
         return 0
-    return min(BATCH_SIZE, math.ceil(sessions_to_go / SESSIONS_PER_PATIENT))
+    return min(BATCH_SIZE, math.ceil(sessions_to_go / SESSIONS_PER_PATIENT / 2))
 
 
 def _locations_of(screened: list[tuple]) -> dict[int, int]:
