@@ -33,8 +33,7 @@ echo "== tests on SQLite"
 if command -v initdb >/dev/null && command -v pg_ctl >/dev/null; then
     echo "== tests on PostgreSQL"
     # No autovacuum: the statistics it gathers on rows a test committed outlive the test's
-    # flush, and later tests' queries were planned on them (nested loops minutes long);
-    # and a worker of it inside the test database stops that database being dropped.
+    # flush, and later tests' queries were planned on them (nested loops minutes long).
     start_throwaway_postgres -c autovacuum=off
     .venv/bin/python -m pytest "$@"
 else
