@@ -30,8 +30,8 @@ from results_table import publish
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 VENV_BIN = ROOT / ".venv" / "bin"
-# A clinic group with a million sessions done (about 465,000 patients, at the
-# generator's 2.15 sessions each), or a quick look at 2,000 patients.
+# A clinic group with a million sessions done (about 525,000 patients, at the
+# generator's 1.9 sessions each), or a quick look at 2,000 patients.
 FULL = {"size": ("sessions", 1_000_000), "locations": 50}
 SMALL = {"size": ("patients", 2_000), "locations": 5}
 WRK_CONNECTIONS = 8  # enough to keep both workers busy; each waits its turn

@@ -60,21 +60,25 @@ from mesoclinic.screening.services import case_from_record
 DEMO_PASSWORD = "demo-clinic-2026"  # noqa: S105  (demo data only; printed by `mesoclinic demo`)
 BATCH_SIZE = 2000
 HISTORY_SPAN_DAYS = 730
-# What the generator makes, measured: about 2.15 sessions done per patient (a quarter of
+# What the generator makes, measured: about 1.9 sessions done per patient (a quarter of
 # patients start a course, on a screening that allows it; most come back for a lighter
 # one). It sizes a build asked for in sessions, and each location's staff.
-SESSIONS_PER_PATIENT = 2.15
+SESSIONS_PER_PATIENT = 1.9
 # A practitioner's share of two years of sessions: about 8 a working day of 18 half hours,
 # so the busiest months still find free times.
 SESSIONS_PER_PRACTITIONER = 5000
-# Referrals that were answered (a GP letter, blood results) and judged safe to
-# treat with precautions; the others wait, and their patients get no course.
+# Referrals that were answered and judged safe to treat with precautions, by what the
+# screening offered instead (its alternatives), with the answer written as the override's
+# justification. A referral for anything else (a dermatologist's diagnosis, a hair
+# transplant, a psychiatrist) is never answered "treat" in the demo; nor is the rest.
 REFERRALS_ANSWERED = 0.7
-REFERRAL_ANSWERS = [
-    "Referral answered: GP letter on file, condition controlled on current treatment.",
-    "Blood results back within range; treat with the listed precautions.",
-    "Dermatology reviewed the scalp: no active infection; proceed with precautions.",
-]
+REFERRAL_ANSWERS = {
+    "lab_workup": "Blood results back: thyroid, ferritin and blood count in range or treated.",
+    "endocrinology_referral": "Endocrinology letter on file: the condition is treated and stable.",
+    "general_practitioner_referral": "The treating physician's letter is on file: no objection.",
+    "haematology_referral": "Haematology letter on file: blood values allow injections.",
+    "oncology_referral": "The oncologist's letter is on file: no objection to treatment now.",
+}
 # The rows a builder of patients makes, by name (as in SeedSummary).
 BUILT_COUNTS = (
     "patients",
@@ -628,20 +632,24 @@ def _save_screened_consultations(rng: random.Random, consultations: list[tuple])
             screened_at=consultation.patient.created_at,
         )
         if screening.decision == Decision.REFER and rng.random() < REFERRALS_ANSWERED:
-            _answer_referral(rng, screening)
+            _answer_referral(rng, screening, result.alternatives)
         screened.append((consultation, case, screening))
     insert_rows(ScreeningDecision, [screening for *_, screening in screened])
     return screened
 
 
-def _answer_referral(rng: random.Random, screening: ScreeningDecision) -> None:
-    """The answer came back (a GP's letter, the blood results) and the practitioner judged
-    treatment safe with precautions: an override with its justification, as
-    `screening_override` records it, one to three weeks after the consultation."""
+def _answer_referral(
+    rng: random.Random, screening: ScreeningDecision, alternatives: list[str]
+) -> None:
+    """The answer came back one to three weeks after the consultation and the practitioner
+    judged treatment safe with precautions: an override with its justification, as
+    `screening_override` records it, if every alternative offered has such an answer."""
     answered_at = screening.screened_at + datetime.timedelta(days=rng.randint(7, 21))
+    if not alternatives or not set(alternatives) <= REFERRAL_ANSWERS.keys():
+        return
     if answered_at < clock.now():
         screening.override_decision = Decision.ELIGIBLE_WITH_PRECAUTIONS
-        screening.override_justification = rng.choice(REFERRAL_ANSWERS)
+        screening.override_justification = REFERRAL_ANSWERS[alternatives[0]]
         screening.overridden_by_id = screening.screened_by_id
         screening.overridden_at = answered_at
 
