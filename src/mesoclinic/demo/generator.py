@@ -356,9 +356,12 @@ def _build_side_by_side(
         while not all(future.done() for future in futures):
             with contextlib.suppress(queue.Empty):
                 progress(reports.get(timeout=0.5))
-        while not reports.empty():
-            progress(reports.get())
-        return [future.result() for future in futures]
+    # The workers have exited, and a process flushes what it put on a queue before it
+    # exits: only now is an empty queue sure to hold no report still on its way.
+    with contextlib.suppress(queue.Empty):
+        while True:
+            progress(reports.get_nowait())
+    return [future.result() for future in futures]
 
 
 _reports: Any = None  # a worker's queue back to the process that started it

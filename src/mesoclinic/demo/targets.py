@@ -42,7 +42,8 @@ def key_targets() -> list[Target]:
     if location is None or review is None or not lot_use.exists():
         raise LookupError("No demo clinic with treated plans: run `mesoclinic seed` first.")
     plan, lot_id = review.plan, lot_use.values_list("lot_id", flat=True).first()
-    patient, search = plan.patient, quote(plan.patient.family_name[:3])  # "İnc" too
+    # quoted: a URL is ASCII, and a family name may start "İnc"
+    patient, search = plan.patient, quote(plan.patient.family_name[:3])
     last_visit = plan.appointments.order_by("-starts_at").first()
     day = timezone.localdate(last_visit.starts_at) if last_visit else review.decided_at.date()
     monday = day - datetime.timedelta(days=day.weekday())
