@@ -41,4 +41,16 @@ class AuditContextMiddleware:
             current_origin.reset(origin_token)
             # The response leaves only once the reads it shows are in the audit log; if
             # this insert fails, the client gets an error instead of the page.
-            AuditEvent.objects.bulk_create(reads.events)
+            write_events(reads.events)
+
+
+def write_events(events: list[AuditEvent]) -> None:
+    """Insert a request's read events in one statement.
+
+    Most requests read one thing. Its row is saved alone: `bulk_create` wraps even one
+    row in BEGIN and COMMIT, two more round trips to the database on every page.
+    """
+    if len(events) == 1:
+        events[0].save()
+    else:
+        AuditEvent.objects.bulk_create(events)
