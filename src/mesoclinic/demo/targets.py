@@ -48,24 +48,24 @@ def key_targets() -> list[Target]:
     day = timezone.localdate(last_visit.starts_at) if last_visit else review.decided_at.date()
     monday = day - datetime.timedelta(days=day.weekday())
     return [
-        Target("patient list, search", "html", f"/patients/?q={search}", 5),
-        Target("patient record", "html", f"/patients/{patient.pk}/", 15),
-        Target("consultation", "html", f"/consultations/{plan.consultation_id}/", 5),
-        Target("plan with sessions", "html", f"/plans/{plan.pk}/", 9),
-        Target("calendar week", "html", f"/calendar/?location={location.pk}&day={day}", 13),
-        Target("outcome report", "html", f"/outcomes/report/?location={location.pk}", 10),
-        Target("lot recall", "html", f"/sessions/lots/{lot_id}/recipients/", 6),
-        Target("API patient search", "json", f"/api/v1/patients?search={search}", 5),
-        Target("API patient record", "json", f"/api/v1/patients/{patient.pk}", 7),
-        Target("API plan sessions", "json", f"/api/v1/plans/{plan.pk}/sessions", 10),
+        Target("patient list, search", "html", f"/patients/?q={search}", 3),
+        Target("patient record", "html", f"/patients/{patient.pk}/", 13),
+        Target("consultation", "html", f"/consultations/{plan.consultation_id}/", 3),
+        Target("plan with sessions", "html", f"/plans/{plan.pk}/", 7),
+        Target("calendar week", "html", f"/calendar/?location={location.pk}&day={day}", 11),
+        Target("outcome report", "html", f"/outcomes/report/?location={location.pk}", 8),
+        Target("lot recall", "html", f"/sessions/lots/{lot_id}/recipients/", 4),
+        Target("API patient search", "json", f"/api/v1/patients?search={search}", 3),
+        Target("API patient record", "json", f"/api/v1/patients/{patient.pk}", 5),
+        Target("API plan sessions", "json", f"/api/v1/plans/{plan.pk}/sessions", 8),
         Target(
             "API calendar week",
             "json",
             f"/api/v1/calendar?location={location.pk}&from={monday}&days=7",
-            11,
+            9,
         ),
         Target("API outcome report", "json", f"/api/v1/locations/{location.pk}/outcome-report", 8),
-        Target("API lot recall", "json", f"/api/v1/formulary/lots/{lot_id}/recipients", 6),
+        Target("API lot recall", "json", f"/api/v1/formulary/lots/{lot_id}/recipients", 4),
     ]
 
 
