@@ -35,6 +35,8 @@ def test_the_week_view_lists_the_visits_in_constant_queries(
     assert page.count('class="visit status-booked"') == 3  # session 1 of each, on Monday
     assert "session 1 of 8" in page
     assert "Saturday 28 Nov" in page
+    move = reverse("scheduling:move", args=[booked_plans[0].appointments.first().pk])
+    assert f'href="{move}" hx-get="{move}"' in page  # the free times, with or without htmx
     assert AuditEvent.objects.filter(action="list", object_type="scheduling.appointment").exists()
 
 
