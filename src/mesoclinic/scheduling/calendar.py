@@ -74,13 +74,35 @@ def _overlaps(spans: Iterable[Span], start: datetime.datetime, end: datetime.dat
     return any(busy_start < end and start < busy_end for busy_start, busy_end in spans)
 
 
+@dataclass(frozen=True)
+class OpeningDays:
+    """When a location is open over a span of days: its weekly hours (one query, whatever
+    the span), less public holidays. A calendar page needs no more than this to mark the
+    days it is closed."""
+
+    opening: dict[int, list[OpeningSpan]]  # weekday -> its spans, in order
+    closed_days: set[datetime.date]
+
+    @classmethod
+    def load(
+        cls, location: Location, first_day: datetime.date, last_day: datetime.date
+    ) -> "OpeningDays":
+        opening: dict[int, list[OpeningSpan]] = defaultdict(list)
+        for hours in OpeningHours.objects.filter(location=location).order_by("weekday", "opens"):
+            opening[hours.weekday].append(OpeningSpan.of(hours))
+        years = range(first_day.year, last_day.year + 1)
+        return cls(opening, set(holidays.country_holidays(location.group.country, years=years)))
+
+    def is_open(self, day: datetime.date) -> bool:
+        return day not in self.closed_days and bool(self.opening.get(day.weekday()))
+
+
 @dataclass
 class CalendarState:
     location: Location
     practitioner_names: dict[int, str]  # the location's practitioners, in booking order
     room_names: dict[int, str]  # its rooms in use
-    opening: dict[int, list[OpeningSpan]]  # weekday -> its spans, in order
-    closed_days: set[datetime.date]
+    hours: OpeningDays
     away: dict[int, list[Span]] = field(default_factory=lambda: defaultdict(list))
     busy_practitioner: dict[int, list[Span]] = field(default_factory=lambda: defaultdict(list))
     busy_room: dict[int, list[Span]] = field(default_factory=lambda: defaultdict(list))
@@ -98,9 +120,6 @@ class CalendarState:
         being re-laid) count as free."""
         start = day_start(first_day)
         end = day_start(last_day + datetime.timedelta(days=1))
-        opening: dict[int, list[OpeningSpan]] = defaultdict(list)
-        for hours in OpeningHours.objects.filter(location=location).order_by("weekday", "opens"):
-            opening[hours.weekday].append(OpeningSpan.of(hours))
         practitioners = location.practitioners().order_by("id")
         state = cls(
             location=location,
@@ -110,12 +129,7 @@ class CalendarState:
                 .order_by("name")
                 .values_list("id", "name")
             ),
-            opening=opening,
-            closed_days=set(
-                holidays.country_holidays(
-                    location.group.country, years=range(first_day.year, last_day.year + 1)
-                )
-            ),
+            hours=OpeningDays.load(location, first_day, last_day),
         )
         practitioner_ids = list(state.practitioner_names)
         for practitioner_id, away_from, away_until in Absence.objects.filter(
@@ -143,7 +157,7 @@ class CalendarState:
         return state
 
     def is_open(self, day: datetime.date) -> bool:
-        return day not in self.closed_days and bool(self.opening.get(day.weekday()))
+        return self.hours.is_open(day)
 
     def problems(
         self,
@@ -162,7 +176,7 @@ class CalendarState:
             problems.append(f"The practitioner does not work at {self.location}.")
         if room_id not in self.room_names:
             problems.append(f"The room is not in use at {self.location}.")
-        if start.date() in self.closed_days:
+        if start.date() in self.hours.closed_days:
             problems.append(f"{start:%Y-%m-%d} is a public holiday.")
         elif not self._within_opening_hours(start, end):
             problems.append(f"{self.location} is not open {start:%A %H:%M}–{end:%H:%M}.")
@@ -175,7 +189,7 @@ class CalendarState:
         return problems
 
     def _within_opening_hours(self, start: datetime.datetime, end: datetime.datetime) -> bool:
-        return any(span.holds(start, end) for span in self.opening.get(start.weekday(), []))
+        return any(span.holds(start, end) for span in self.hours.opening.get(start.weekday(), []))
 
     def free_slots(self, day: datetime.date, practitioner_id: int, minutes: int) -> Iterator[Slot]:
         """Every start on the day, in order, when the practitioner and some room are free."""
@@ -184,7 +198,7 @@ class CalendarState:
         length = datetime.timedelta(minutes=minutes)
         now = clock.now()
         busy = self.busy_practitioner[practitioner_id] + self.away[practitioner_id]
-        for span in self.opening[day.weekday()]:
+        for span in self.hours.opening[day.weekday()]:
             start = _at(day, span.opens)
             while start + length <= _at(day, span.closes):
                 end = start + length
@@ -201,7 +215,7 @@ class CalendarState:
         busy = self.busy_practitioner[practitioner_id] + self.away[practitioner_id]
         step = datetime.timedelta(minutes=STEP_MINUTES)
         free = 0
-        for span in self.opening[day.weekday()]:
+        for span in self.hours.opening[day.weekday()]:
             start = _at(day, span.opens)
             while start + step <= _at(day, span.closes):
                 free += not _overlaps(busy, start, start + step)

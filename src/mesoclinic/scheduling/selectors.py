@@ -14,7 +14,13 @@ from mesoclinic.audit.models import AuditAction
 from mesoclinic.audit.services import audit_record
 from mesoclinic.plans.models import TreatmentPlan
 from mesoclinic.plans.windows import Window, session_intervals, window_after
-from mesoclinic.scheduling.calendar import CalendarState, OpeningSpan, Slot, day_start
+from mesoclinic.scheduling.calendar import (
+    CalendarState,
+    OpeningDays,
+    OpeningSpan,
+    Slot,
+    day_start,
+)
 from mesoclinic.scheduling.models import (
     HOLDING_STATUSES,
     Absence,
@@ -109,6 +115,24 @@ def plan_sessions(*, user: User, plan: TreatmentPlan) -> list[SessionRow]:
     return rows
 
 
+# What the calendar shows of a visit (page and API): its time, status and session, the
+# patient's name, the practitioner's name, the room and the plan's length.
+CALENDAR_COLUMNS = (
+    "location_id",
+    "starts_at",
+    "ends_at",
+    "status",
+    "session_number",
+    "patient__given_name",
+    "patient__family_name",
+    "practitioner__username",
+    "practitioner__first_name",
+    "practitioner__last_name",
+    "room__name",
+    "plan__phases",
+)
+
+
 @dataclass(frozen=True)
 class CalendarDay:
     day: datetime.date
@@ -120,10 +144,11 @@ def calendar_days(
     *, user: User, location: Location, first_day: datetime.date, days: int
 ) -> list[CalendarDay]:
     """A location's visits day by day (a day or a week), in a fixed number of queries;
-    audited as a listing, since it names patients."""
+    audited as a listing, since it names patients. A busy week holds hundreds of visits,
+    so each is read with only the columns a calendar shows."""
     require_permission(user=user, permission=Permission.APPOINTMENT_BOOK, location=location)
     last_day = first_day + datetime.timedelta(days=days - 1)
-    calendar = CalendarState.load(location, first_day, last_day)
+    hours = OpeningDays.load(location, first_day, last_day)
     visits = list(
         Appointment.objects.filter(
             location=location,
@@ -131,6 +156,7 @@ def calendar_days(
             starts_at__lt=day_start(last_day + datetime.timedelta(days=1)),
         )
         .select_related("patient", "practitioner", "room", "plan")
+        .only(*CALENDAR_COLUMNS)
         .order_by("starts_at", "id")
     )
     by_day: dict[datetime.date, list[Appointment]] = {}
@@ -144,7 +170,7 @@ def calendar_days(
         details={"from": first_day.isoformat(), "days": days, "count": len(visits)},
     )
     return [
-        CalendarDay(day, calendar.is_open(day), by_day.get(day, []))
+        CalendarDay(day, hours.is_open(day), by_day.get(day, []))
         for day in (first_day + datetime.timedelta(days=n) for n in range(days))
     ]
 

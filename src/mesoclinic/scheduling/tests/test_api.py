@@ -43,6 +43,7 @@ def test_a_plan_is_drafted_accepted_and_its_course_booked_through_the_api(
     assert booked.json()[0]["text"].startswith("Session 1: booked Wed 25 Nov 09:00")
     assert sessions.json()[1]["window"] == {"earliest": "2026-12-01", "latest": "2026-12-04"}
     assert [len(day["visits"]) for day in week.json()] == [0, 0, 1, 0, 0, 0, 0]
+    assert [day["is_open"] for day in week.json()] == [True] * 5 + [False] * 2
 
     second = sessions.json()[1]["visit"]["id"]
     free = api(reception, "get", f"/visits/{second}/free-times?day=2026-12-02").json()

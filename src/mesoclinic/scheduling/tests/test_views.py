@@ -27,7 +27,7 @@ def test_the_week_view_lists_the_visits_in_constant_queries(
     client, reception, booked_plans, django_assert_max_num_queries
 ):
     client.force_login(reception)
-    with django_assert_max_num_queries(14):
+    with django_assert_max_num_queries(9):
         response = client.get(reverse("scheduling:calendar"), {"day": "2026-11-25"})
 
     page = response.content.decode()
@@ -38,6 +38,21 @@ def test_the_week_view_lists_the_visits_in_constant_queries(
     move = reverse("scheduling:move", args=[booked_plans[0].appointments.first().pk])
     assert f'href="{move}" hx-get="{move}"' in page  # the free times, with or without htmx
     assert AuditEvent.objects.filter(action="list", object_type="scheduling.appointment").exists()
+
+
+def test_the_week_view_marks_weekends_and_public_holidays_closed(client, reception, rooms):
+    client.force_login(reception)
+
+    # Monday 28 December 2026 to Sunday 3 January 2027: New Year's Day is a Friday.
+    page = client.get(reverse("scheduling:calendar"), {"day": "2026-12-31"}).content.decode()
+
+    closed = [
+        day
+        for day in ("20261228", "20261229", "20261230", "20261231", "20270101", "20270102")
+        if f'is-closed" aria-labelledby="day-{day}"' in page
+    ]
+    assert closed == ["20270101", "20270102"]
+    assert page.count("is-closed") == 3  # and Sunday the 3rd
 
 
 def test_moving_from_the_free_times_re_lays_and_says_what_moved(client, reception, booked_plans):
