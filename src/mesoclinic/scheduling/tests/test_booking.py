@@ -11,6 +11,7 @@ from mesoclinic.scheduling.services import appointment_book
 from mesoclinic.scheduling.tests.conftest import at
 
 MONDAY = "2026-11-23"
+TUESDAY = "2026-11-24"
 
 
 def book(actor, patient, practitioner, room, when, **extra):
@@ -93,6 +94,51 @@ def test_the_database_itself_refuses_a_double_booking(
     with pytest.raises(IntegrityError), transaction.atomic():
         overlapping.save()  # straight to the database, past every check of the service
     assert Appointment.objects.count() == 1
+
+
+def test_the_database_refuses_a_visit_of_a_day_or_more(reception, practitioner, patient_a, rooms):
+    # The double-booking guard looks back one day from a new visit, so no visit may last longer.
+    long_visit = Appointment(
+        patient=patient_a,
+        location=rooms[0].location,
+        room=rooms[0],
+        practitioner=practitioner,
+        starts_at=at(MONDAY, "10:00"),
+        ends_at=at(TUESDAY, "10:00"),
+        created_by=reception,
+    )
+
+    with pytest.raises(IntegrityError), transaction.atomic():
+        long_visit.save()
+    assert not Appointment.objects.exists()
+
+
+def test_the_database_finds_an_overlap_with_a_visit_begun_the_day_before(
+    reception, practitioner, patient_a, rooms
+):
+    overnight = Appointment(
+        patient=patient_a,
+        location=rooms[0].location,
+        room=rooms[0],
+        practitioner=practitioner,
+        starts_at=at(MONDAY, "10:00"),
+        ends_at=at(TUESDAY, "09:45"),  # 23 h 45 min
+        created_by=reception,
+    )
+    overnight.save()
+    next_morning = Appointment(
+        patient=patient_a,
+        location=rooms[0].location,
+        room=rooms[1],
+        practitioner=practitioner,
+        starts_at=at(TUESDAY, "09:30"),
+        ends_at=at(TUESDAY, "10:00"),
+        created_by=reception,
+    )
+
+    with pytest.raises(IntegrityError), transaction.atomic():
+        next_morning.save()
+    assert list(Appointment.objects.all()) == [overnight]
 
 
 def test_back_to_back_visits_do_not_overlap(reception, practitioner, patient_a, rooms):
