@@ -75,65 +75,58 @@ def test_a_cancelled_visit_frees_its_slot(reception, practitioner, patient_a, ro
     assert Appointment.objects.filter(status="booked").count() == 1
 
 
+def unchecked_visit(patient, practitioner, room, starts_at, ends_at) -> Appointment:
+    """A visit as it would go straight to the database, past every check of the service."""
+    return Appointment(
+        patient=patient,
+        location=room.location,
+        room=room,
+        practitioner=practitioner,
+        starts_at=starts_at,
+        ends_at=ends_at,
+        created_by=practitioner,
+    )
+
+
 @pytest.mark.parametrize("shared", ["practitioner", "room"])
 def test_the_database_itself_refuses_a_double_booking(
     reception, practitioner, practitioner_b, location_a, patient_a, rooms, shared
 ):
     practitioner_b.locations.add(location_a)
     first = book(reception, patient_a, practitioner, rooms[0], at(MONDAY, "10:00"))
-    overlapping = Appointment(
-        patient=patient_a,
-        location=location_a,
-        room=rooms[0] if shared == "room" else rooms[1],
-        practitioner=practitioner if shared == "practitioner" else practitioner_b,
-        starts_at=first.starts_at + datetime.timedelta(minutes=10),
-        ends_at=first.ends_at + datetime.timedelta(minutes=10),
-        created_by=reception,
+    overlapping = unchecked_visit(
+        patient_a,
+        practitioner if shared == "practitioner" else practitioner_b,
+        rooms[0] if shared == "room" else rooms[1],
+        first.starts_at + datetime.timedelta(minutes=10),
+        first.ends_at + datetime.timedelta(minutes=10),
     )
 
     with pytest.raises(IntegrityError), transaction.atomic():
-        overlapping.save()  # straight to the database, past every check of the service
+        overlapping.save()
     assert Appointment.objects.count() == 1
 
 
-def test_the_database_refuses_a_visit_of_a_day_or_more(reception, practitioner, patient_a, rooms):
+def test_the_database_refuses_a_visit_of_a_day_or_more(practitioner, patient_a, rooms):
     # The double-booking guard looks back one day from a new visit, so no visit may last longer.
-    long_visit = Appointment(
-        patient=patient_a,
-        location=rooms[0].location,
-        room=rooms[0],
-        practitioner=practitioner,
-        starts_at=at(MONDAY, "10:00"),
-        ends_at=at(TUESDAY, "10:00"),
-        created_by=reception,
+    day_long = unchecked_visit(
+        patient_a, practitioner, rooms[0], at(MONDAY, "10:00"), at(TUESDAY, "10:00")
     )
 
     with pytest.raises(IntegrityError), transaction.atomic():
-        long_visit.save()
+        day_long.save()
     assert not Appointment.objects.exists()
 
 
 def test_the_database_finds_an_overlap_with_a_visit_begun_the_day_before(
-    reception, practitioner, patient_a, rooms
+    practitioner, patient_a, rooms
 ):
-    overnight = Appointment(
-        patient=patient_a,
-        location=rooms[0].location,
-        room=rooms[0],
-        practitioner=practitioner,
-        starts_at=at(MONDAY, "10:00"),
-        ends_at=at(TUESDAY, "09:45"),  # 23 h 45 min
-        created_by=reception,
+    overnight = unchecked_visit(  # 23 h 45 min
+        patient_a, practitioner, rooms[0], at(MONDAY, "10:00"), at(TUESDAY, "09:45")
     )
     overnight.save()
-    next_morning = Appointment(
-        patient=patient_a,
-        location=rooms[0].location,
-        room=rooms[1],
-        practitioner=practitioner,
-        starts_at=at(TUESDAY, "09:30"),
-        ends_at=at(TUESDAY, "10:00"),
-        created_by=reception,
+    next_morning = unchecked_visit(
+        patient_a, practitioner, rooms[1], at(TUESDAY, "09:30"), at(TUESDAY, "10:00")
     )
 
     with pytest.raises(IntegrityError), transaction.atomic():
