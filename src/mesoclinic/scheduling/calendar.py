@@ -156,9 +156,6 @@ class CalendarState:
             state.busy_room[room_id].append((starts_at, ends_at))
         return state
 
-    def is_open(self, day: datetime.date) -> bool:
-        return self.hours.is_open(day)
-
     def problems(
         self,
         starts_at: datetime.datetime,
@@ -193,7 +190,7 @@ class CalendarState:
 
     def free_slots(self, day: datetime.date, practitioner_id: int, minutes: int) -> Iterator[Slot]:
         """Every start on the day, in order, when the practitioner and some room are free."""
-        if not self.is_open(day) or practitioner_id not in self.practitioner_names:
+        if not self.hours.is_open(day) or practitioner_id not in self.practitioner_names:
             return
         length = datetime.timedelta(minutes=minutes)
         now = clock.now()
@@ -210,7 +207,7 @@ class CalendarState:
 
     def free_minutes(self, day: datetime.date, practitioner_id: int) -> int:
         """Minutes of the day the practitioner is free while the location is open."""
-        if not self.is_open(day) or practitioner_id not in self.practitioner_names:
+        if not self.hours.is_open(day) or practitioner_id not in self.practitioner_names:
             return 0
         busy = self.busy_practitioner[practitioner_id] + self.away[practitioner_id]
         step = datetime.timedelta(minutes=STEP_MINUTES)
