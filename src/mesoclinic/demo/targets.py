@@ -42,8 +42,11 @@ def key_targets() -> list[Target]:
     if location is None or review is None or not lot_use.exists():
         raise LookupError("No demo clinic with treated plans: run `mesoclinic seed` first.")
     plan, lot_id = review.plan, lot_use.values_list("lot_id", flat=True).first()
-    # quoted: a URL is ASCII, and a family name may start "İnc"
-    patient, search = plan.patient, quote(plan.patient.family_name[:3])
+    # The patient's names, as reception types them to find one patient (a few letters
+    # match more patients than a search lists); quoted: a URL is ASCII, and a name may
+    # hold "İ".
+    patient = plan.patient
+    search = quote(f"{patient.family_name} {patient.given_name}")
     last_visit = plan.appointments.order_by("-starts_at").first()
     day = timezone.localdate(last_visit.starts_at) if last_visit else review.decided_at.date()
     monday = day - datetime.timedelta(days=day.weekday())

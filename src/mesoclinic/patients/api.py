@@ -1,8 +1,10 @@
 import datetime
 from typing import Any, Literal
 
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema, Status
+from ninja.errors import ValidationError as RequestInvalid
 
 from mesoclinic.accounts.api import location_from_body
 from mesoclinic.patients import selectors, services
@@ -171,15 +173,25 @@ def _record_out(record: selectors.PatientRecord) -> dict[str, Any]:
     return out
 
 
-@router.get("", response=PatientListOut, summary="Search the patients you may see")
+@router.get(
+    "",
+    response=PatientListOut,
+    summary="Search the patients you may see",
+    description=f"A search that matches more than {selectors.SEARCH_LIMIT} patients is "
+    "refused (422 on `search`): add more of the name, or part of the phone or email.",
+)
 def list_patients(request: HttpRequest, filters: Query[ListFilters]) -> dict:
-    page = selectors.patient_list(
-        user=api_user(request),
-        search=filters.search,
-        location_id=filters.location_id,
-        offset=filters.offset,
-        limit=filters.limit,
-    )
+    try:
+        page = selectors.patient_list(
+            user=api_user(request),
+            search=filters.search,
+            location_id=filters.location_id,
+            offset=filters.offset,
+            limit=filters.limit,
+        )
+    except ValidationError as error:  # more patients match than a search lists
+        messages = error.message_dict["search"]
+        raise RequestInvalid([{"loc": ["query", "search"], "msg": m} for m in messages]) from error
     return {
         "total": page.total,
         "offset": page.offset,

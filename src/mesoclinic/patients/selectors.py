@@ -3,10 +3,12 @@
 from dataclasses import dataclass
 from typing import cast
 
+from django.core.exceptions import ValidationError
 from django.db import connections
 from django.db.models import QuerySet
 from django.db.models.expressions import RawSQL
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 
 from mesoclinic.accounts.models import Role, User
 from mesoclinic.accounts.permissions import Permission, has_permission, require_permission
@@ -19,6 +21,10 @@ PAGE_SIZE = 50
 # The FTS5 trigram table of migration 0004, asked for the patients holding some text.
 SQLITE_SEARCH = "SELECT rowid FROM patients_patient_search WHERE patients_patient_search MATCH %s"
 TRIGRAM = 3  # the shortest text a trigram index can find
+# The most patients a search lists. Nobody pages through more namesakes at the desk, and
+# counting and ordering every match would make a search slower with each patient the
+# clinic registers; past this, the search asks for more of the name instead.
+SEARCH_LIMIT = 200
 
 
 @dataclass(frozen=True)
@@ -59,14 +65,22 @@ def patient_list(
     ordering: str = "name",
 ) -> Page[Patient]:
     """One page of patients by any part of their name, phone or email (or newest first),
-    with the listing audited: each word searched for must be in one of them."""
+    with the listing audited: each word searched for must be in one of them. A search
+    that finds more than SEARCH_LIMIT patients is refused (ValidationError on "search")."""
     patients = patients_visible_to(user).select_related("location")
     if ordering == "newest":
         patients = patients.order_by("-created_at", "-id")
     if location_id is not None:
         patients = patients.filter(location_id=location_id)
-    patients = _matching(patients, search)
-    total = patients.count()
+    words = search_folded(search).split()
+    if words:
+        patients = _matching(patients, words)
+        # Counts the matches no further than it must, in whatever order they come.
+        total = patients.order_by()[: SEARCH_LIMIT + 1].count()
+        if total > SEARCH_LIMIT:
+            raise ValidationError({"search": _too_many_matches(search)})
+    else:
+        total = patients.count()
     shown = list(patients[offset : offset + limit])
     audit_record(
         actor=user,
@@ -78,15 +92,21 @@ def patient_list(
     return Page(items=shown, total=total, offset=offset, limit=limit)
 
 
-def _matching(patients: QuerySet[Patient], search: str) -> QuerySet[Patient]:
-    """The patients whose search text holds every word searched for.
+def _too_many_matches(search: str) -> str:
+    return _(
+        "More than %(limit)d patients match “%(search)s”: add more of the name,"
+        " a second name, or part of the phone number or email."
+    ) % {"limit": SEARCH_LIMIT, "search": search}
+
+
+def _matching(patients: QuerySet[Patient], words: list[str]) -> QuerySet[Patient]:
+    """The patients whose search text holds every word (folded) searched for.
 
     PostgreSQL answers `contains` from its trigram index (migration 0003). SQLite's LIKE
     reads every patient, so there the words of three letters or more are asked of the
     FTS5 trigram table (migration 0004), and only the shorter ones, which no trigram
     index can find, are checked row by row among its answers.
     """
-    words = search_folded(search).split()
     if connections[patients.db].vendor == "sqlite":
         indexed = [word for word in words if len(word) >= TRIGRAM]
         if indexed:

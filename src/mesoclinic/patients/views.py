@@ -34,9 +34,14 @@ def patient_list(request: AuthenticatedHttpRequest) -> HttpResponse:
             raise PermissionDenied("No patient record is linked to this login.")
         return redirect("patients:detail", patient_id=own)
     search = request.GET.get("q", "").strip()
-    page = selectors.patient_list(user=user, search=search, offset=page_offset(request))
+    page, too_broad = None, None
+    try:
+        page = selectors.patient_list(user=user, search=search, offset=page_offset(request))
+    except ValidationError as error:  # more patients match than a search lists
+        too_broad = error.message_dict["search"][0]
     context = {
         "page": page,
+        "too_broad": too_broad,
         "search": search,
         "pager_query": urlencode({"q": search}) + "&",
         "can_create": has_permission(user=user, permission=Permission.PATIENT_CREATE),

@@ -147,6 +147,22 @@ def test_the_list_is_paged_and_searchable(api, practitioner, location_a, patient
     assert (body["total"], len(body["items"]), body["items"][0]["given_name"]) == (3, 2, "Deniz0")
 
 
+def test_a_search_matching_too_many_patients_is_422_on_search(
+    api, practitioner, location_a, patient_a, monkeypatch
+):
+    from mesoclinic.patients import selectors
+
+    register_patient(actor=practitioner, location=location_a, given_name="Ayla")
+    monkeypatch.setattr(selectors, "SEARCH_LIMIT", 1)
+
+    response = api("get", "/patients?search=ay")
+    assert response.status_code == 422
+    [problem] = response.json()["detail"]
+    assert problem["loc"] == ["query", "search"]
+    assert problem["msg"].startswith("More than 1 patients match “ay”")
+    assert api("get", "/patients?search=ayla").json()["total"] == 1
+
+
 def test_the_list_costs_the_same_queries_for_many_patients(
     api, practitioner, location_a, django_assert_max_num_queries
 ):

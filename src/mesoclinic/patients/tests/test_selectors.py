@@ -1,11 +1,12 @@
 import pytest
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
 from django.http import Http404
 
 from mesoclinic.accounts.models import Role
 from mesoclinic.accounts.tests.factories import make_user
 from mesoclinic.audit.models import AuditAction, AuditEvent
+from mesoclinic.patients import selectors
 from mesoclinic.patients.selectors import patient_get_for_user, patient_list
 from mesoclinic.patients.services import patient_login_link, patient_update
 from mesoclinic.patients.tests.factories import register_patient
@@ -129,6 +130,25 @@ def test_the_search_index_follows_every_write(practitioner, location_a, patient_
                 "INSERT INTO patients_patient_search(patients_patient_search, rank)"
                 " VALUES ('integrity-check', 1)"
             )
+
+
+def test_a_search_matching_too_many_patients_asks_for_more_of_the_name(
+    practitioner, location_a, patient_a, monkeypatch
+):
+    for given_name, family_name in [("Deniz1", "Arslan"), ("Deniz0", "Arslan"), ("Deniz2", "Kaya")]:
+        register_patient(
+            actor=practitioner, location=location_a, given_name=given_name, family_name=family_name
+        )
+    monkeypatch.setattr(selectors, "SEARCH_LIMIT", 2)
+
+    with pytest.raises(ValidationError) as refused:
+        patient_list(user=practitioner, search="deniz")
+    assert "More than 2 patients match “deniz”" in refused.value.message_dict["search"][0]
+    assert not AuditEvent.objects.filter(action=AuditAction.LIST).exists()  # nothing shown
+    # as many as the limit are listed, in name order; the list without a search has no limit
+    found = patient_list(user=practitioner, search="arslan")
+    assert (found.total, [p.given_name for p in found.items]) == (2, ["Deniz0", "Deniz1"])
+    assert patient_list(user=practitioner).total == 4
 
 
 def test_a_patient_login_sees_only_itself(location_a, patient_a, patient_b):

@@ -124,6 +124,21 @@ def test_live_search_returns_only_the_rows(client, practitioner, patient_a):
     assert "<html" not in page
 
 
+def test_a_search_matching_too_many_patients_says_so_instead_of_listing_them(
+    client, practitioner, location_a, patient_a, monkeypatch
+):
+    from mesoclinic.patients import selectors
+
+    register_patient(actor=practitioner, location=location_a, given_name="Ayla")
+    monkeypatch.setattr(selectors, "SEARCH_LIMIT", 1)
+    client.force_login(practitioner)
+
+    page = client.get("/patients/?q=ay", HTTP_HX_REQUEST="true").content.decode()
+    assert "More than 1 patients match “ay”" in page
+    assert "Yılmaz, Ayşe" not in page
+    assert "Yılmaz, Ayşe" in client.get("/patients/?q=ayşe").content.decode()
+
+
 def test_a_patient_login_opening_the_list_lands_on_its_own_record(client, patient_a):
     from mesoclinic.accounts.models import Role
     from mesoclinic.accounts.tests.factories import make_user
