@@ -304,3 +304,28 @@ def test_serve_runs_production_settings_that_send_plain_http_to_https(seeded_dat
             opener.open(f"{base_url}/accounts/login/")
         assert redirected.value.code == 301
         assert redirected.value.headers["Location"].startswith("https://127.0.0.1:")
+
+
+def test_serve_collects_the_static_files_again_only_when_a_source_changed(settings, tmp_path):
+    from mesoclinic.cli import collect_static
+
+    sources = tmp_path / "sources"
+    sources.mkdir()
+    (sources / "clinic.css").write_text("body { color: navy; }")
+    settings.STATICFILES_DIRS = [sources]
+    settings.STATIC_ROOT = tmp_path / "static"
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.ManifestStaticFilesStorage"},
+    }
+
+    def served_name() -> str:
+        manifest = (settings.STATIC_ROOT / "staticfiles.json").read_text()
+        return re.search(r'"clinic.css": "([^"]+)"', manifest).group(1)
+
+    assert collect_static()  # the first start collects
+    first = served_name()
+    assert not collect_static()  # a restart with nothing changed does not
+    (sources / "clinic.css").write_text("body { color: darkcyan; }")
+    assert collect_static()  # an upgrade that changed a file does
+    assert served_name() != first
