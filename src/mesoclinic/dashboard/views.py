@@ -11,7 +11,7 @@ from mesoclinic.dashboard.selectors import (
     refused_access_count,
 )
 from mesoclinic.formulary.selectors import stock_warnings_for_manager
-from mesoclinic.patients.selectors import patient_list, patients_visible_to
+from mesoclinic.patients.selectors import patients_registered_recently, patients_visible_to
 from mesoclinic.safety.selectors import unseen_alerts
 from mesoclinic.web import AuthenticatedHttpRequest
 
@@ -28,7 +28,7 @@ def home(request: AuthenticatedHttpRequest) -> HttpResponse:
         return render(request, "dashboard/patient.html", context)
     context["safety_alerts"] = list(unseen_alerts(user=user)[:RECENT_COUNT])
     context["locations"] = location_figures(user=user)
-    context["recent"] = patient_list(user=user, ordering="newest", limit=RECENT_COUNT).items
+    context["recent"] = patients_registered_recently(user=user, limit=RECENT_COUNT)
     context["contact_requests"] = open_contact_requests(user=user, limit=RECENT_COUNT)
     if has_permission(user=user, permission=Permission.STOCK_MANAGE):
         context["stock_warnings"] = stock_warnings_for_manager(user=user)

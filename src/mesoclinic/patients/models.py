@@ -138,6 +138,8 @@ class Patient(models.Model):
         ordering = ["family_name", "given_name", "id"]
         indexes = [
             models.Index(fields=["location", "family_name", "given_name"], name="patient_by_name"),
+            # the home page's "recently registered", newest first per location
+            models.Index(fields=["location", "-created_at", "-id"], name="patient_by_registration"),
         ]
 
     def __str__(self) -> str:

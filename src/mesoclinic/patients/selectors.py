@@ -1,5 +1,6 @@
 """Every read of patient data: scoped to what the user may see, and audited."""
 
+import datetime
 from dataclasses import dataclass
 from typing import cast
 
@@ -10,6 +11,7 @@ from django.db.models.expressions import RawSQL
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 
+from mesoclinic import clock
 from mesoclinic.accounts.models import Role, User
 from mesoclinic.accounts.permissions import Permission, has_permission, require_permission
 from mesoclinic.audit.models import AuditAction
@@ -25,6 +27,7 @@ TRIGRAM = 3  # the shortest text a trigram index can find
 # counting and ordering every match would make a search slower with each patient the
 # clinic registers; past this, the search asks for more of the name instead.
 SEARCH_LIMIT = 200
+REGISTERED_RECENTLY = datetime.timedelta(days=30)  # the home page's new patients
 
 
 @dataclass(frozen=True)
@@ -62,14 +65,11 @@ def patient_list(
     location_id: int | None = None,
     offset: int = 0,
     limit: int = PAGE_SIZE,
-    ordering: str = "name",
 ) -> Page[Patient]:
-    """One page of patients by any part of their name, phone or email (or newest first),
+    """One page of patients by any part of their name, phone or email, in name order,
     with the listing audited: each word searched for must be in one of them. A search
     that finds more than SEARCH_LIMIT patients is refused (ValidationError on "search")."""
     patients = patients_visible_to(user).select_related("location")
-    if ordering == "newest":
-        patients = patients.order_by("-created_at", "-id")
     if location_id is not None:
         patients = patients.filter(location_id=location_id)
     words = search_folded(search).split()
@@ -82,14 +82,29 @@ def patient_list(
     else:
         total = patients.count()
     shown = list(patients[offset : offset + limit])
+    _audit_listing(user, shown, location_id=location_id, search=search, offset=offset)
+    return Page(items=shown, total=total, offset=offset, limit=limit)
+
+
+def patients_registered_recently(*, user: User, limit: int) -> list[Patient]:
+    """Up to `limit` patients registered at the user's locations in the last
+    REGISTERED_RECENTLY, newest first (audited). Only the recent entries of each
+    location's registration index are read, so years of patients cost nothing here."""
+    since = clock.now() - REGISTERED_RECENTLY
+    patients = patients_visible_to(user).filter(created_at__gte=since)
+    shown = list(patients.select_related("location").order_by("-created_at", "-id")[:limit])
+    _audit_listing(user, shown, registered_since=since.isoformat())
+    return shown
+
+
+def _audit_listing(user: User, shown: list[Patient], *, location_id=None, **details) -> None:
     audit_record(
         actor=user,
         action=AuditAction.LIST,
         object_type="patients.patient",
         location_id=location_id,
-        details={"search": search, "offset": offset, "patient_ids": [p.pk for p in shown]},
+        details={**details, "patient_ids": [patient.pk for patient in shown]},
     )
-    return Page(items=shown, total=total, offset=offset, limit=limit)
 
 
 def _too_many_matches(search: str) -> str:
