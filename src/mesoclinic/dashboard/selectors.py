@@ -1,14 +1,18 @@
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TypeVar
 
 from django.core.cache import cache
 from django.db.models import Count
 
 from mesoclinic.accounts.models import Location, User
 from mesoclinic.audit.models import AuditAction, AuditEvent
+from mesoclinic.formulary.selectors import StockWarnings, stock_warnings_for_manager
 from mesoclinic.patients.models import Patient
 from mesoclinic.portal.models import ContactRequest
 
-# The home page's counts may lag a registration or a new colleague by this much.
+T = TypeVar("T")
+# The home page's counts and stock warnings may lag what happened by this much.
 FIGURES_FRESH_SECONDS = 60
 
 
@@ -25,11 +29,25 @@ def location_figures(*, user: User) -> list[LocationFigures]:
     figures are worked out at most every FIGURES_FRESH_SECONDS."""
     location_ids = sorted(user.location_ids)
     key = "location-figures:" + ",".join(map(str, location_ids))
-    figures = cache.get(key)
-    if figures is None:
-        figures = _location_figures(location_ids)
-        cache.set(key, figures, FIGURES_FRESH_SECONDS)
-    return figures
+    return _kept_for_a_while(key, lambda: _location_figures(location_ids))
+
+
+def stock_warnings_at_a_glance(*, user: User) -> list[StockWarnings]:
+    """The stock warnings of every location the user manages, worked out at most every
+    FIGURES_FRESH_SECONDS: a lot's vials on hand are the sum of its whole ledger."""
+    return _kept_for_a_while(
+        f"stock-warnings:{user.pk}", lambda: stock_warnings_for_manager(user=user)
+    )
+
+
+def _kept_for_a_while(key: str, work_out: Callable[[], T]) -> T:
+    """What `work_out` gives, from the cache the workers share if it was worked out in
+    the last FIGURES_FRESH_SECONDS."""
+    kept = cache.get(key)
+    if kept is None:
+        kept = work_out()
+        cache.set(key, kept, FIGURES_FRESH_SECONDS)
+    return kept
 
 
 def _location_figures(location_ids: list[int]) -> list[LocationFigures]:

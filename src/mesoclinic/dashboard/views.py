@@ -9,8 +9,8 @@ from mesoclinic.dashboard.selectors import (
     location_figures,
     open_contact_requests,
     refused_access_count,
+    stock_warnings_at_a_glance,
 )
-from mesoclinic.formulary.selectors import stock_warnings_for_manager
 from mesoclinic.patients.selectors import patients_registered_recently, patients_visible_to
 from mesoclinic.safety.selectors import unseen_alerts
 from mesoclinic.web import AuthenticatedHttpRequest
@@ -31,7 +31,7 @@ def home(request: AuthenticatedHttpRequest) -> HttpResponse:
     context["recent"] = patients_registered_recently(user=user, limit=RECENT_COUNT)
     context["contact_requests"] = open_contact_requests(user=user, limit=RECENT_COUNT)
     if has_permission(user=user, permission=Permission.STOCK_MANAGE):
-        context["stock_warnings"] = stock_warnings_for_manager(user=user)
+        context["stock_warnings"] = stock_warnings_at_a_glance(user=user)
     if has_permission(user=user, permission=Permission.AUDIT_VIEW):
         context["audit_events"] = audit_events_for_user(user=user, limit=RECENT_COUNT)
         context["refused_count"] = refused_access_count(user=user)

@@ -51,7 +51,7 @@ def key_targets() -> list[Target]:
     day = timezone.localdate(last_visit.starts_at) if last_visit else review.decided_at.date()
     monday = day - datetime.timedelta(days=day.weekday())
     return [
-        Target("home page", "html", "/", 10),
+        Target("home page", "html", "/", 6),
         Target("patient list, search", "html", f"/patients/?q={search}", 3),
         Target("patient record", "html", f"/patients/{patient.pk}/", 13),
         Target("consultation", "html", f"/consultations/{plan.consultation_id}/", 3),

@@ -137,9 +137,15 @@ class Patient(models.Model):
     class Meta:
         ordering = ["family_name", "given_name", "id"]
         indexes = [
+            # The patient list in name order: of one location, and of any several (a
+            # manager's), read in order until the page is full rather than sorted whole.
             models.Index(fields=["location", "family_name", "given_name"], name="patient_by_name"),
-            # the home page's "recently registered", newest first per location
-            models.Index(fields=["location", "-created_at", "-id"], name="patient_by_registration"),
+            models.Index(
+                fields=["family_name", "given_name", "id"], name="patient_by_name_any_location"
+            ),
+            # The home page's recent registrations. Not led by the location, so that no
+            # planner takes it for the name-ordered list of a location.
+            models.Index(fields=["created_at"], name="patient_by_registration"),
         ]
 
     def __str__(self) -> str:

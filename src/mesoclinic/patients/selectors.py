@@ -88,8 +88,8 @@ def patient_list(
 
 def patients_registered_recently(*, user: User, limit: int) -> list[Patient]:
     """Up to `limit` patients registered at the user's locations in the last
-    REGISTERED_RECENTLY, newest first (audited). Only the recent entries of each
-    location's registration index are read, so years of patients cost nothing here."""
+    REGISTERED_RECENTLY, newest first (audited). Only the recent end of the registration
+    index is read, so years of patients cost nothing here."""
     since = clock.now() - REGISTERED_RECENTLY
     patients = patients_visible_to(user).filter(created_at__gte=since)
     shown = list(patients.select_related("location").order_by("-created_at", "-id")[:limit])
@@ -97,7 +97,9 @@ def patients_registered_recently(*, user: User, limit: int) -> list[Patient]:
     return shown
 
 
-def _audit_listing(user: User, shown: list[Patient], *, location_id=None, **details) -> None:
+def _audit_listing(
+    user: User, shown: list[Patient], *, location_id: int | None = None, **details: object
+) -> None:
     audit_record(
         actor=user,
         action=AuditAction.LIST,

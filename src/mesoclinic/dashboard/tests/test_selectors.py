@@ -5,7 +5,7 @@ from django.utils import timezone
 from mesoclinic.accounts.models import Role
 from mesoclinic.accounts.tests.factories import make_user
 from mesoclinic.audit.models import AuditAction, AuditEvent
-from mesoclinic.dashboard.selectors import location_figures
+from mesoclinic.dashboard.selectors import location_figures, stock_warnings_at_a_glance
 from mesoclinic.patients.models import Patient
 from mesoclinic.patients.selectors import patients_registered_recently
 from mesoclinic.patients.tests.factories import register_patient
@@ -53,3 +53,12 @@ def test_the_patients_registered_in_the_last_30_days_come_newest_first_from_the_
     assert patients_registered_recently(user=reception, limit=9) == [ayla, emre, patient_a]
     latest = AuditEvent.objects.filter(action=AuditAction.LIST, actor=reception).first()
     assert latest.details["patient_ids"] == [ayla.pk, emre.pk, patient_a.pk]
+
+
+def test_the_managers_stock_warnings_are_worked_out_once_a_minute(
+    manager, django_assert_num_queries
+):
+    warnings = stock_warnings_at_a_glance(user=manager)
+
+    with django_assert_num_queries(0):
+        assert stock_warnings_at_a_glance(user=manager) == warnings
