@@ -14,6 +14,7 @@ from mesoclinic.portal.models import ContactRequest
 T = TypeVar("T")
 # The home page's counts and stock warnings may lag what happened by this much.
 FIGURES_FRESH_SECONDS = 60
+EVER = 10**6  # days: later than any lot expires
 
 
 @dataclass(frozen=True)
@@ -33,11 +34,18 @@ def location_figures(*, user: User) -> list[LocationFigures]:
 
 
 def stock_warnings_at_a_glance(*, user: User) -> list[StockWarnings]:
-    """The stock warnings of every location the user manages, worked out at most every
+    """The stock warnings of every location the user manages, the most urgent first (an
+    opened vial near its limit, then the soonest expiry), worked out at most every
     FIGURES_FRESH_SECONDS: a lot's vials on hand are the sum of its whole ledger."""
     return _kept_for_a_while(
-        f"stock-warnings:{user.pk}", lambda: stock_warnings_for_manager(user=user)
+        f"stock-warnings:{user.pk}",
+        lambda: sorted(stock_warnings_for_manager(user=user), key=_urgency),
     )
+
+
+def _urgency(warnings: StockWarnings) -> tuple[bool, int, str]:
+    soonest = min((line.days_to_expiry for line in warnings.expiring), default=EVER)
+    return (not warnings.opened_vials_ending, soonest, warnings.location.name)
 
 
 def _kept_for_a_while(key: str, work_out: Callable[[], T]) -> T:

@@ -16,6 +16,8 @@ from mesoclinic.safety.selectors import unseen_alerts
 from mesoclinic.web import AuthenticatedHttpRequest
 
 RECENT_COUNT = 8
+# A group manager's home page shows the most urgent; the stock page has every location's.
+STOCK_WARNING_LOCATIONS = 3
 
 
 @login_required
@@ -31,7 +33,9 @@ def home(request: AuthenticatedHttpRequest) -> HttpResponse:
     context["recent"] = patients_registered_recently(user=user, limit=RECENT_COUNT)
     context["contact_requests"] = open_contact_requests(user=user, limit=RECENT_COUNT)
     if has_permission(user=user, permission=Permission.STOCK_MANAGE):
-        context["stock_warnings"] = stock_warnings_at_a_glance(user=user)
+        warnings = stock_warnings_at_a_glance(user=user)
+        context["stock_warnings"] = warnings[:STOCK_WARNING_LOCATIONS]
+        context["more_stock_warnings"] = len(warnings) - len(context["stock_warnings"])
     if has_permission(user=user, permission=Permission.AUDIT_VIEW):
         context["audit_events"] = audit_events_for_user(user=user, limit=RECENT_COUNT)
         context["refused_count"] = refused_access_count(user=user)
