@@ -11,7 +11,11 @@ from mesoclinic.dashboard.selectors import (
     refused_access_count,
     stock_warnings_at_a_glance,
 )
-from mesoclinic.patients.selectors import patients_registered_recently, patients_visible_to
+from mesoclinic.patients.selectors import (
+    REGISTERED_RECENTLY,
+    patients_registered_recently,
+    patients_visible_to,
+)
 from mesoclinic.safety.selectors import unseen_alerts
 from mesoclinic.web import AuthenticatedHttpRequest
 
@@ -31,6 +35,7 @@ def home(request: AuthenticatedHttpRequest) -> HttpResponse:
     context["safety_alerts"] = list(unseen_alerts(user=user)[:RECENT_COUNT])
     context["locations"] = location_figures(user=user)
     context["recent"] = patients_registered_recently(user=user, limit=RECENT_COUNT)
+    context["recent_days"] = REGISTERED_RECENTLY.days
     context["contact_requests"] = open_contact_requests(user=user, limit=RECENT_COUNT)
     if has_permission(user=user, permission=Permission.STOCK_MANAGE):
         warnings = stock_warnings_at_a_glance(user=user)

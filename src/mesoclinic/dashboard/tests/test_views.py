@@ -30,3 +30,4 @@ def test_a_group_manager_sees_the_most_urgent_stock_warnings_and_how_many_more(
     assert page.count("Stock warnings ·") == 1
     assert f"Stock warnings · {urgent_first[0].location.name}" in page
     assert "Stock warnings at 2 more locations." in page
+    assert "Registered in the last 30 days" in page
