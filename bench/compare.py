@@ -42,7 +42,8 @@ def main(before_path: str, after_path: str) -> int:
 
 
 def _scale(run: dict) -> str:
-    return f"{run['when']} ({run['patients']:,} patients, {run['locations']} locations)"
+    unit = "patients" if "patients" in run else "sessions"  # a run is sized by either
+    return f"{run['when']} ({run[unit]:,} {unit}, {run['locations']} locations)"
 
 
 if __name__ == "__main__":
