@@ -1,17 +1,14 @@
-from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TypeVar
 
-from django.core.cache import cache
 from django.db.models import Count
 
 from mesoclinic.accounts.models import Location, User
 from mesoclinic.audit.models import AuditAction, AuditEvent
+from mesoclinic.caching import kept_for
 from mesoclinic.formulary.selectors import StockWarnings, stock_warnings_for_manager
 from mesoclinic.patients.models import Patient
 from mesoclinic.portal.models import ContactRequest
 
-T = TypeVar("T")
 # The home page's counts and stock warnings may lag what happened by this much.
 FIGURES_FRESH_SECONDS = 60
 EVER = 10**6  # days: later than any lot expires
@@ -30,15 +27,16 @@ def location_figures(*, user: User) -> list[LocationFigures]:
     figures are worked out at most every FIGURES_FRESH_SECONDS."""
     location_ids = sorted(user.location_ids)
     key = "location-figures:" + ",".join(map(str, location_ids))
-    return _kept_for_a_while(key, lambda: _location_figures(location_ids))
+    return kept_for(key, FIGURES_FRESH_SECONDS, lambda: _location_figures(location_ids))
 
 
 def stock_warnings_at_a_glance(*, user: User) -> list[StockWarnings]:
     """The stock warnings of every location the user manages, the most urgent first (an
     opened vial near its limit, then the soonest expiry), worked out at most every
     FIGURES_FRESH_SECONDS: a lot's vials on hand are the sum of its whole ledger."""
-    return _kept_for_a_while(
+    return kept_for(
         f"stock-warnings:{user.pk}",
+        FIGURES_FRESH_SECONDS,
         lambda: sorted(stock_warnings_for_manager(user=user), key=_urgency),
     )
 
@@ -46,16 +44,6 @@ def stock_warnings_at_a_glance(*, user: User) -> list[StockWarnings]:
 def _urgency(warnings: StockWarnings) -> tuple[bool, int, str]:
     soonest = min((line.days_to_expiry for line in warnings.expiring), default=EVER)
     return (not warnings.opened_vials_ending, soonest, warnings.location.name)
-
-
-def _kept_for_a_while(key: str, work_out: Callable[[], T]) -> T:
-    """What `work_out` gives, from the cache the workers share if it was worked out in
-    the last FIGURES_FRESH_SECONDS."""
-    kept = cache.get(key)
-    if kept is None:
-        kept = work_out()
-        cache.set(key, kept, FIGURES_FRESH_SECONDS)
-    return kept
 
 
 def _location_figures(location_ids: list[int]) -> list[LocationFigures]:

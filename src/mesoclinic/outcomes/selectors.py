@@ -9,7 +9,6 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q
 from django.shortcuts import get_object_or_404
@@ -23,6 +22,7 @@ from mesoclinic.assessments.models import Consultation
 from mesoclinic.assessments.scales import staging_scales
 from mesoclinic.audit.models import AuditAction
 from mesoclinic.audit.services import audit_record
+from mesoclinic.caching import kept_for
 from mesoclinic.outcomes.measures import Response, Threshold, measure_catalog, response_of
 from mesoclinic.outcomes.models import Measurement, Photo, ResponseReview, ResponseThreshold
 from mesoclinic.patients.icd10 import icd10_title
@@ -233,10 +233,9 @@ def outcome_report(
             repr((location.pk, since, until, sorted(thresholds.items()))).encode()
         ).hexdigest()
     )
-    figures = cache.get(key)
-    if figures is None:
-        figures = _response_figures(location, since, until, thresholds)
-        cache.set(key, figures, REPORT_FRESH_SECONDS)
+    figures = kept_for(
+        key, REPORT_FRESH_SECONDS, lambda: _response_figures(location, since, until, thresholds)
+    )
     audit_record(
         actor=user,
         action=AuditAction.LIST,
