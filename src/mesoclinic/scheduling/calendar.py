@@ -206,16 +206,19 @@ class CalendarState:
                 start += datetime.timedelta(minutes=STEP_MINUTES)
 
     def free_minutes(self, day: datetime.date, practitioner_id: int) -> int:
-        """Minutes of the day the practitioner is free while the location is open."""
+        """Minutes of the day still to come when the practitioner is free while the
+        location is open: the batch planner's capacity, so it counts only the times that
+        free_slots offers (today's past hours would be planned but never booked)."""
         if not self.hours.is_open(day) or practitioner_id not in self.practitioner_names:
             return 0
+        now = clock.now()
         busy = self.busy_practitioner[practitioner_id] + self.away[practitioner_id]
         step = datetime.timedelta(minutes=STEP_MINUTES)
         free = 0
         for span in self.hours.opening[day.weekday()]:
             start = _at(day, span.opens)
             while start + step <= _at(day, span.closes):
-                free += not _overlaps(busy, start, start + step)
+                free += start >= now and not _overlaps(busy, start, start + step)
                 start += step
         return free * STEP_MINUTES
 

@@ -200,6 +200,20 @@ def test_the_batch_planner_books_many_new_courses_inside_their_windows(
         assert all(6 <= gap <= 9 for gap in gaps)
 
 
+def test_the_batch_planner_run_near_closing_time_starts_the_course_on_a_later_day(
+    reception, practitioner, accepted_plan, rooms, clinic_now
+):
+    clinic_now("2026-11-23T17:40")  # Monday: 20 minutes of opening left, a session takes 30
+    plan = accepted_plan("weekly_8", preferred_weekdays=[0])
+
+    result = courses_schedule(actor=reception, plans=[plan], start_from=MONDAY, time_limit=5)
+
+    assert result.short == {}
+    visits = booked(plan)
+    assert [v.session_number for v in visits] == list(range(1, 9))
+    assert local(visits[0]).date() > MONDAY
+
+
 def test_a_dry_run_books_nothing_and_a_plan_already_booked_is_refused(
     reception, practitioner, accepted_plan, rooms
 ):
