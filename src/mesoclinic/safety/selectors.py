@@ -24,12 +24,10 @@ EVENT_RELATIONS = ("patient__location", "plan__formulation", "session__appointme
 
 
 def adverse_events_for_patient(*, user: User, patient: Patient) -> list[AdverseEvent]:
+    """A patient's events with the lots each names: what the patient record lists and the
+    API returns. An event's own page reads its relations (adverse_event_get_for_user)."""
     require_permission(user=user, permission=Permission.MEDICAL_HISTORY_VIEW, patient=patient)
-    events = list(
-        patient.adverse_events.select_related(*EVENT_RELATIONS, "cleared_by").prefetch_related(
-            "lots__product"
-        )
-    )
+    events = list(patient.adverse_events.prefetch_related("lots"))
     audit_record(
         actor=user,
         action=AuditAction.LIST,

@@ -156,6 +156,34 @@ def test_the_safety_report_counts_events_per_100_sessions(
     assert report.by_formulation[0].sessions == 1
 
 
+def test_a_patients_events_are_listed_with_their_lots_on_the_record_and_by_the_api(
+    client, practitioner, completed, lots, next_day, django_assert_max_num_queries
+):
+    for event_type, grade, named in (("erythema", 1, ["S1"]), ("headache", 2, [])):
+        adverse_event_report(
+            actor=practitioner,
+            patient=completed.patient,
+            session=completed,
+            report=EventReport(
+                event_type, grade, TUESDAY, "scalp", lots=[lots[name] for name in named]
+            ),
+            reported_via=ReportedVia.FOLLOW_UP_CALL,
+        )
+    client.force_login(practitioner)
+
+    # the patient, the events, their lots, the audit row (with SQLite's BEGIN and COMMIT)
+    with django_assert_max_num_queries(6):
+        listed = client.get(f"/api/v1/patients/{completed.patient_id}/adverse-events")
+    record = client.get(reverse("patients:detail", args=[completed.patient_id])).text
+
+    assert sorted((e["event_type"], sorted(e["lot_numbers"])) for e in listed.json()) == [
+        ("erythema", ["S1"]),
+        ("headache", []),
+    ]
+    assert "Erythema (redness) · grade 1" in record
+    assert "Headache · grade 2" in record
+
+
 def test_the_safety_page_is_the_managers_and_stays_within_fixed_queries(
     client, manager, practitioner, completed, next_day, django_assert_max_num_queries
 ):
