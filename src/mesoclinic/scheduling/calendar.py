@@ -190,37 +190,36 @@ class CalendarState:
 
     def free_slots(self, day: datetime.date, practitioner_id: int, minutes: int) -> Iterator[Slot]:
         """Every start on the day, in order, when the practitioner and some room are free."""
+        length = datetime.timedelta(minutes=minutes)
+        for start in self._practitioner_free_starts(day, practitioner_id, length):
+            room_id = self._free_room(start, start + length)
+            if room_id is not None:
+                yield Slot(start, start + length, practitioner_id, room_id)
+
+    def free_minutes(self, day: datetime.date, practitioner_id: int) -> int:
+        """Minutes of the day still to come when the practitioner is free while the
+        location is open: the batch planner's capacity, counted by the same rule as
+        free_slots, which books (today's past hours would be planned but never booked)."""
+        step = datetime.timedelta(minutes=STEP_MINUTES)
+        return STEP_MINUTES * sum(
+            1 for _ in self._practitioner_free_starts(day, practitioner_id, step)
+        )
+
+    def _practitioner_free_starts(
+        self, day: datetime.date, practitioner_id: int, length: datetime.timedelta
+    ) -> Iterator[datetime.datetime]:
+        """Each start on the quarter hour, not yet past, when the location is open for
+        `length` and the practitioner is neither busy nor away."""
         if not self.hours.is_open(day) or practitioner_id not in self.practitioner_names:
             return
-        length = datetime.timedelta(minutes=minutes)
         now = clock.now()
         busy = self.busy_practitioner[practitioner_id] + self.away[practitioner_id]
         for span in self.hours.opening[day.weekday()]:
             start = _at(day, span.opens)
             while start + length <= _at(day, span.closes):
-                end = start + length
-                if start >= now and not _overlaps(busy, start, end):
-                    room_id = self._free_room(start, end)
-                    if room_id is not None:
-                        yield Slot(start, end, practitioner_id, room_id)
+                if start >= now and not _overlaps(busy, start, start + length):
+                    yield start
                 start += datetime.timedelta(minutes=STEP_MINUTES)
-
-    def free_minutes(self, day: datetime.date, practitioner_id: int) -> int:
-        """Minutes of the day still to come when the practitioner is free while the
-        location is open: the batch planner's capacity, so it counts only the times that
-        free_slots offers (today's past hours would be planned but never booked)."""
-        if not self.hours.is_open(day) or practitioner_id not in self.practitioner_names:
-            return 0
-        now = clock.now()
-        busy = self.busy_practitioner[practitioner_id] + self.away[practitioner_id]
-        step = datetime.timedelta(minutes=STEP_MINUTES)
-        free = 0
-        for span in self.hours.opening[day.weekday()]:
-            start = _at(day, span.opens)
-            while start + step <= _at(day, span.closes):
-                free += start >= now and not _overlaps(busy, start, start + step)
-                start += step
-        return free * STEP_MINUTES
 
     def _free_room(self, start: datetime.datetime, end: datetime.datetime) -> int | None:
         return next(
